@@ -1,0 +1,169 @@
+//! [`RequestBuilder`]: chain options by value; the first error is kept until `send()`.
+
+use std::borrow::Borrow;
+use std::fmt::Display;
+use std::time::Duration;
+
+use crate::body::Body;
+use crate::cancel::CancelHandle;
+use crate::client::Client;
+use crate::error::Result;
+use crate::request::{Credentials, Request};
+use crate::response::Response;
+use crate::url::append_query;
+
+/// A request being configured; made by [`Client::get`] and friends.
+#[must_use = "a request does nothing until you `.send().await` it"]
+pub struct RequestBuilder {
+    client: Client,
+    request: Result<Request>,
+    query: Vec<(String, String)>,
+}
+
+impl RequestBuilder {
+    pub(crate) fn new(client: Client, request: Result<Request>) -> Self {
+        RequestBuilder {
+            client,
+            request,
+            query: Vec::new(),
+        }
+    }
+
+    fn map(mut self, f: impl FnOnce(&mut Request) -> Result<()>) -> Self {
+        if let Ok(req) = &mut self.request {
+            if let Err(e) = f(req) {
+                self.request = Err(e.with_url(req.url().to_string()));
+            }
+        }
+        self
+    }
+
+    /// Set a header (replacing any value of the same name, including a default header).
+    pub fn header(self, name: &str, value: &str) -> Self {
+        self.map(|r| r.headers_mut().insert(name, value))
+    }
+
+    /// Set a header whose value is a secret: it is redacted in `Debug` and logs.
+    pub fn sensitive_header(self, name: &str, value: &str) -> Self {
+        self.map(|r| r.headers_mut().insert_sensitive(name, value))
+    }
+
+    /// Append query parameters, form-encoded: `.query(&[("page", 2)])`.
+    pub fn query<I, P, K, V>(mut self, pairs: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Borrow<(K, V)>,
+        K: AsRef<str>,
+        V: Display,
+    {
+        for pair in pairs {
+            let (k, v) = pair.borrow();
+            self.query.push((k.as_ref().to_string(), v.to_string()));
+        }
+        self
+    }
+
+    /// Set the body.
+    pub fn body(self, body: impl Into<Body>) -> Self {
+        let body = body.into();
+        self.map(|r| {
+            r.set_body(body);
+            Ok(())
+        })
+    }
+
+    /// Serialize `value` as the JSON body and set `content-type: application/json` unless set.
+    #[cfg(feature = "json")]
+    pub fn json<T: serde::Serialize + ?Sized>(self, value: &T) -> Result<Self> {
+        let text = serde_json::to_string(value).map_err(|e| {
+            crate::error::Error::new(crate::error::Kind::Body, format!("JSON serialization: {e}"))
+        })?;
+        Ok(self.map(|r| {
+            if !r.headers().contains("content-type") {
+                r.headers_mut().insert("content-type", "application/json")?;
+            }
+            r.set_body(text.into());
+            Ok(())
+        }))
+    }
+
+    /// Send a `FormData` (multipart) body.
+    #[cfg(target_arch = "wasm32")]
+    pub fn form_data(self, form: web_sys::FormData) -> Self {
+        self.body(Body::form_data(form))
+    }
+
+    /// Send a `Blob` or `File` body.
+    #[cfg(target_arch = "wasm32")]
+    pub fn blob(self, blob: web_sys::Blob) -> Self {
+        self.body(Body::blob(blob))
+    }
+
+    /// Per-attempt timeout for this request (overrides the client's). Must be > 0.
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.map(|r| {
+            r.set_timeout(Some(timeout));
+            Ok(())
+        })
+    }
+
+    /// No timeout for this request, whatever the client's is.
+    pub fn no_timeout(self) -> Self {
+        self.map(|r| {
+            r.set_timeout(None);
+            Ok(())
+        })
+    }
+
+    /// Whether cookies are sent with this request.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.map(|r| {
+            r.set_credentials(credentials);
+            Ok(())
+        })
+    }
+
+    /// Cancel this request with `handle.cancel()`, in any phase.
+    pub fn cancel_handle(self, handle: &CancelHandle) -> Self {
+        let handle = handle.clone();
+        self.map(|r| {
+            r.set_cancel_handle(Some(handle));
+            Ok(())
+        })
+    }
+
+    /// Attach a typed value for middleware (see [`Extensions`](crate::Extensions)).
+    pub fn extension<T: 'static>(self, value: T) -> Self {
+        self.map(|r| {
+            r.extensions_mut().insert(value);
+            Ok(())
+        })
+    }
+
+    /// The finished request, or the first error met while building it.
+    pub fn build(self) -> Result<Request> {
+        let mut req = self.request?;
+        if !self.query.is_empty() {
+            let url = append_query(req.url(), &self.query);
+            req.set_url(&url)?;
+        }
+        req.validate()
+            .map_err(|e| e.with_url(req.url().to_string()))?;
+        Ok(req)
+    }
+
+    /// Build and send through the client's middleware and transport.
+    pub async fn send(self) -> Result<Response> {
+        let client = self.client.clone();
+        let req = self.build()?;
+        client.execute(req).await
+    }
+}
+
+impl std::fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestBuilder")
+            .field("request", &self.request)
+            .finish_non_exhaustive()
+    }
+}

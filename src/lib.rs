@@ -1,0 +1,61 @@
+//! # tokenfetch
+//!
+//! A browser HTTP client in Rust, compiled to WebAssembly: the platform `fetch` behind a
+//! middleware chain, with typed errors and validation of everything before it is sent.
+//!
+//! ```no_run
+//! # #[derive(serde::Deserialize, serde::Serialize)] struct Item { name: String }
+//! # async fn demo() -> tokenfetch::Result<()> {
+//! use std::time::Duration;
+//!
+//! let client = tokenfetch::Client::builder()
+//!     .base_url("http://127.0.0.1:8787")
+//!     .timeout(Duration::from_secs(10))
+//!     .default_header("x-app", "demo")
+//!     .build()?;
+//! let res = client.get("/api/items").query(&[("page", "2")]).send().await?;
+//! let items: serde_json::Value = res.json().await?;
+//! let item = Item { name: "pen".into() };
+//! let res = client.post("/api/items").json(&item)?.send().await?;
+//! res.error_for_status()?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## URLs
+//! Relative request URLs are appended to the base URL (axios-style) and can never leave its
+//! origin: `//evil.test`, `/\evil.test` and `\\evil.test` are refused with
+//! [`Kind::InvalidUrl`], as are control characters, non-`http(s)` schemes and user info.
+//!
+//! ## Middleware
+//! See [`Middleware`]: the first one added is the outermost.
+#![deny(missing_docs)]
+
+mod body;
+mod builder;
+mod cancel;
+mod client;
+mod error;
+mod extensions;
+mod headers;
+mod method;
+pub mod middleware;
+mod request;
+mod response;
+mod status;
+pub mod time;
+pub mod transport;
+mod url;
+
+pub use body::Body;
+pub use builder::RequestBuilder;
+pub use cancel::{CancelHandle, Canceled};
+pub use client::{Client, ClientBuilder};
+pub use error::{Error, Kind, Result};
+pub use extensions::Extensions;
+pub use headers::HeaderMap;
+pub use method::Method;
+pub use middleware::{Middleware, Next};
+pub use request::{Credentials, Request};
+pub use response::Response;
+pub use status::StatusCode;
+pub use transport::{FetchTransport, Transport};

@@ -1,0 +1,143 @@
+//! A request as it flows through the middleware chain: validated, cheap to clone, re-sendable.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use crate::body::Body;
+use crate::cancel::CancelHandle;
+use crate::error::{Error, Kind, Result};
+use crate::extensions::Extensions;
+use crate::headers::HeaderMap;
+use crate::method::Method;
+use crate::url::parse_absolute;
+
+/// Whether `fetch` sends cookies and HTTP auth with the request
+/// ([`RequestInit.credentials`](https://developer.mozilla.org/en-US/docs/Web/API/RequestInit#credentials)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Credentials {
+    /// Never.
+    Omit,
+    /// Only to the page's own origin (the `fetch` default).
+    #[default]
+    SameOrigin,
+    /// Always, cross-origin too (axios `withCredentials: true`); the server must allow it.
+    Include,
+}
+
+/// An HTTP request with an absolute URL. Cloning shares the body, so a middleware can send the
+/// same request again (retry, replay after a token refresh) without copying it.
+#[derive(Clone, Debug)]
+pub struct Request {
+    method: Method,
+    url: Rc<str>,
+    headers: HeaderMap,
+    body: Body,
+    timeout: Option<Duration>,
+    credentials: Credentials,
+    cancel: Option<CancelHandle>,
+    extensions: Extensions,
+}
+
+impl Request {
+    /// A request to an absolute `http(s)` URL; relative URLs need a client (`client.get(..)`).
+    pub fn new(method: Method, url: &str) -> Result<Request> {
+        let url = parse_absolute(url)?.as_string();
+        Ok(Request::from_parts(method, url))
+    }
+
+    pub(crate) fn from_parts(method: Method, url: String) -> Request {
+        Request {
+            method,
+            url: url.into(),
+            headers: HeaderMap::new(),
+            body: Body::empty(),
+            timeout: None,
+            credentials: Credentials::default(),
+            cancel: None,
+            extensions: Extensions::new(),
+        }
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+    /// The absolute URL, query included.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+    /// Replace the URL (must be absolute `http(s)`).
+    pub fn set_url(&mut self, url: &str) -> Result<()> {
+        self.url = parse_absolute(url)?.as_string().into();
+        Ok(())
+    }
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The headers, to change them (values are validated on insert).
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
+    }
+    /// The body.
+    pub fn body(&self) -> &Body {
+        &self.body
+    }
+    /// Replace the body. GET and HEAD requests cannot have one (checked when sent).
+    pub fn set_body(&mut self, body: Body) {
+        self.body = body;
+    }
+    /// The per-attempt timeout, if any.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+    /// Set the per-attempt timeout (`None`: wait as long as the browser does).
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+    /// The credentials mode.
+    pub fn credentials(&self) -> Credentials {
+        self.credentials
+    }
+    /// Set the credentials mode.
+    pub fn set_credentials(&mut self, credentials: Credentials) {
+        self.credentials = credentials;
+    }
+    /// The cancel handle attached to this request, if any.
+    pub fn cancel_handle(&self) -> Option<&CancelHandle> {
+        self.cancel.as_ref()
+    }
+    /// Attach a cancel handle.
+    pub fn set_cancel_handle(&mut self, handle: Option<CancelHandle>) {
+        self.cancel = handle;
+    }
+    /// Typed values for middleware.
+    pub fn extensions(&self) -> &Extensions {
+        &self.extensions
+    }
+    /// Typed values for middleware, to change them.
+    pub fn extensions_mut(&mut self) -> &mut Extensions {
+        &mut self.extensions
+    }
+    /// True if the body can be sent again (see [`Body::is_replayable`]).
+    pub fn is_replayable(&self) -> bool {
+        self.body.is_replayable()
+    }
+
+    /// Checks `fetch` would make (with a typed error) before anything is sent.
+    pub(crate) fn validate(&self) -> Result<()> {
+        if self.method.forbids_body() && !self.body.is_empty() {
+            return Err(Error::new(
+                Kind::Body,
+                format!("a {} request cannot have a body", self.method),
+            ));
+        }
+        if self.timeout == Some(Duration::ZERO) {
+            return Err(Error::new(
+                Kind::Builder,
+                "timeout must be greater than zero (use None for no timeout)",
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,162 @@
+//! Responses: status and headers at once, the body on demand.
+//!
+//! A non-2xx status is a `Response`, not an `Err`, until you ask with
+//! [`Response::error_for_status`]. Dropping a response whose body was not read aborts the
+//! underlying `fetch` (the abort guard lives inside the body).
+
+use std::fmt;
+use std::rc::Rc;
+
+use crate::cancel::CancelHandle;
+use crate::error::{Error, Kind, Result};
+use crate::headers::HeaderMap;
+use crate::status::StatusCode;
+
+pub(crate) enum ResponseBody {
+    Buffered(Rc<[u8]>),
+    #[cfg(target_arch = "wasm32")]
+    Fetch(crate::transport::FetchBody),
+}
+
+/// An HTTP response.
+pub struct Response {
+    status: StatusCode,
+    headers: HeaderMap,
+    url: Rc<str>,
+    redirected: bool,
+    body: ResponseBody,
+    cancel: Option<CancelHandle>,
+}
+
+impl Response {
+    /// A response with a body already in memory: for tests, mock transports and middleware that
+    /// answer without the network (caches, de-duplication).
+    pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Vec<u8>>) -> Response {
+        let body: Vec<u8> = body.into();
+        Response {
+            status,
+            headers,
+            url: "".into(),
+            redirected: false,
+            body: ResponseBody::Buffered(body.into()),
+            cancel: None,
+        }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn from_fetch(
+        status: StatusCode,
+        headers: HeaderMap,
+        url: String,
+        redirected: bool,
+        body: crate::transport::FetchBody,
+    ) -> Response {
+        Response {
+            status,
+            headers,
+            url: url.into(),
+            redirected,
+            body: ResponseBody::Fetch(body),
+            cancel: None,
+        }
+    }
+
+    /// Set the URL this response reports.
+    pub fn with_url(mut self, url: impl Into<String>) -> Response {
+        self.url = url.into().into();
+        self
+    }
+
+    pub(crate) fn set_cancel_handle(&mut self, cancel: Option<CancelHandle>) {
+        self.cancel = cancel;
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// True for 2xx.
+    pub fn ok(&self) -> bool {
+        self.status.is_success()
+    }
+    /// The headers (names lower-case). Cross-origin, only the CORS-exposed ones are visible.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The final URL, after redirects.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+    /// True if `fetch` followed at least one redirect.
+    pub fn redirected(&self) -> bool {
+        self.redirected
+    }
+
+    /// `Err(Kind::Status)` for 4xx and 5xx, else the response itself.
+    pub fn error_for_status(self) -> Result<Response> {
+        self.error_for_status_ref()?;
+        Ok(self)
+    }
+
+    /// Like [`error_for_status`](Self::error_for_status), by reference.
+    pub fn error_for_status_ref(&self) -> Result<&Response> {
+        if self.status.is_client_error() || self.status.is_server_error() {
+            Err(Error::from_kind(Kind::Status(self.status)).with_url(self.url.to_string()))
+        } else {
+            Ok(self)
+        }
+    }
+
+    /// The whole body as bytes.
+    pub async fn bytes(self) -> Result<Vec<u8>> {
+        let url = self.url.clone();
+        let read = async move {
+            match self.body {
+                ResponseBody::Buffered(b) => Ok(b.to_vec()),
+                #[cfg(target_arch = "wasm32")]
+                ResponseBody::Fetch(f) => f.read().await,
+            }
+        };
+        let result = match self.cancel {
+            Some(cancel) => crate::client::race_cancel(read, &cancel).await,
+            None => read.await,
+        };
+        result.map_err(|e| {
+            if url.is_empty() {
+                e
+            } else {
+                e.with_url(url.to_string())
+            }
+        })
+    }
+
+    /// The body as text (invalid UTF-8 is replaced with U+FFFD, as browsers do).
+    pub async fn text(self) -> Result<String> {
+        let bytes = self.bytes().await?;
+        Ok(match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
+    }
+
+    /// The body parsed as JSON into `T`.
+    #[cfg(feature = "json")]
+    pub async fn json<T: serde::de::DeserializeOwned>(self) -> Result<T> {
+        let url = self.url.clone();
+        let bytes = self.bytes().await?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            // serde_json's message names the position and what was expected, never the data.
+            Error::new(Kind::Decode, format!("invalid JSON: {e}")).with_url(url.to_string())
+        })
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("url", &crate::error::redact_url(&self.url))
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,64 @@
+//! Time: the only module that reads the clock or sleeps.
+//!
+//! In the browser (and Node) it uses `Date.now()` and `setTimeout`; natively (unit tests) it
+//! uses `std::time` and a helper thread, so the chain can be tested without a browser.
+
+use std::time::Duration;
+
+/// The longest delay `setTimeout` honours (2^31 − 1 ms, about 24.8 days); longer delays would
+/// overflow into "fire now", so every delay is clamped to this.
+pub const MAX_DELAY: Duration = Duration::from_millis(i32::MAX as u64);
+
+/// A delay in whole milliseconds, clamped to [`MAX_DELAY`] (sub-millisecond delays round up).
+pub fn clamp_millis(d: Duration) -> u32 {
+    let ms = d.min(MAX_DELAY).as_nanos().div_ceil(1_000_000);
+    ms.min(i32::MAX as u128) as u32
+}
+
+/// Milliseconds since the Unix epoch.
+#[cfg(target_arch = "wasm32")]
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Milliseconds since the Unix epoch.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
+/// Sleep for `d` (clamped to [`MAX_DELAY`]). Dropping the future clears the timer.
+#[cfg(target_arch = "wasm32")]
+pub async fn sleep(d: Duration) {
+    gloo_timers::future::TimeoutFuture::new(clamp_millis(d)).await
+}
+
+/// Sleep for `d` (clamped to [`MAX_DELAY`]).
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn sleep(d: Duration) {
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    let ms = clamp_millis(d);
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(ms.into()));
+        let _ = tx.send(());
+    });
+    let _ = rx.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_are_clamped_to_set_timeout_range() {
+        assert_eq!(
+            clamp_millis(Duration::from_secs(86_400 * 365)),
+            i32::MAX as u32
+        );
+        assert_eq!(clamp_millis(Duration::from_micros(1)), 1);
+        assert_eq!(clamp_millis(Duration::ZERO), 0);
+        assert_eq!(clamp_millis(Duration::from_millis(1500)), 1500);
+    }
+}

@@ -1,0 +1,371 @@
+//! URL resolution, done in Rust before anything reaches `fetch`.
+//!
+//! Rules (the same everywhere, tested natively):
+//! - Absolute URLs must start with `http://` or `https://` (any case); other schemes, and
+//!   scheme-relative tricks such as `https:evil.test`, are [`Kind::InvalidUrl`].
+//! - A relative URL is appended to the base URL, axios-style: base `https://api.test/v1` and
+//!   `/items` give `https://api.test/v1/items`. It can never change the origin: `//evil.test`,
+//!   `/\evil.test` and `\\evil.test` (which browsers would read as another host) are refused.
+//! - Control characters (tab, CR, LF, ...) anywhere and backslashes before the query are
+//!   refused, because the WHATWG URL parser silently removes or rewrites them.
+//! - User info (`user:pass@`) is refused: `fetch` rejects it, and it would leak a secret.
+
+use crate::error::{Error, Kind, Result};
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error::new(Kind::InvalidUrl, message)
+}
+
+/// A parsed absolute `http(s)` URL: origin plus everything after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AbsoluteUrl {
+    /// `scheme://host[:port]`, lower-case, default port removed.
+    pub origin: String,
+    /// Path, query and fragment as written (may be empty).
+    pub rest: String,
+}
+
+impl AbsoluteUrl {
+    pub fn as_string(&self) -> String {
+        let rest = if self.rest.is_empty() {
+            "/"
+        } else {
+            &self.rest
+        };
+        format!("{}{}", self.origin, rest)
+    }
+}
+
+fn check_characters(input: &str) -> Result<&str> {
+    let input = input.trim_matches(' ');
+    if input.chars().any(|c| c.is_control()) {
+        return Err(invalid(
+            "URL contains a control character (tab, CR, LF, ...)",
+        ));
+    }
+    let before_query = input.find(['?', '#']).map_or(input, |i| &input[..i]);
+    if before_query.contains('\\') {
+        return Err(invalid("URL contains a backslash before the query"));
+    }
+    Ok(input)
+}
+
+/// The scheme of `input`, if it starts with one (`[A-Za-z][A-Za-z0-9+.-]*:`).
+fn scheme_of(input: &str) -> Option<&str> {
+    let end = input.find(':')?;
+    let scheme = &input[..end];
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
+}
+
+/// Parse an absolute `http:`/`https:` URL.
+pub(crate) fn parse_absolute(input: &str) -> Result<AbsoluteUrl> {
+    let input = check_characters(input)?;
+    let scheme = scheme_of(input)
+        .ok_or_else(|| invalid("expected an absolute URL starting with http:// or https://"))?
+        .to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(invalid(format!(
+            "unsupported scheme `{scheme}:` (only http and https)"
+        )));
+    }
+    let after = &input[scheme.len() + 1..];
+    let after = after
+        .strip_prefix("//")
+        .ok_or_else(|| invalid(format!("`{scheme}:` must be followed by //")))?;
+    let auth_end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let (authority, rest) = after.split_at(auth_end);
+    if authority.contains('@') {
+        return Err(invalid(
+            "credentials in the URL are not allowed (fetch refuses them)",
+        ));
+    }
+    let (host, port) = split_host_port(authority)?;
+    let default_port = if scheme == "https" { 443 } else { 80 };
+    let origin = match port {
+        Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
+        _ => format!("{scheme}://{host}"),
+    };
+    Ok(AbsoluteUrl {
+        origin,
+        rest: rest.to_string(),
+    })
+}
+
+fn split_host_port(authority: &str) -> Result<(String, Option<u16>)> {
+    let (host, port) = if let Some(stripped) = authority.strip_prefix('[') {
+        let close = stripped
+            .find(']')
+            .ok_or_else(|| invalid("unterminated IPv6 address"))?;
+        let host = &authority[..close + 2];
+        let after = &stripped[close + 1..];
+        let port = match after {
+            "" => None,
+            p => Some(
+                p.strip_prefix(':')
+                    .ok_or_else(|| invalid("bad characters after IPv6 address"))?,
+            ),
+        };
+        (host, port)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() || host == "[]" {
+        return Err(invalid("URL has no host"));
+    }
+    if host
+        .chars()
+        .any(|c| c == ' ' || c == '%' || c == '<' || c == '>' || c == '^' || c == '|')
+    {
+        return Err(invalid("URL host contains an invalid character"));
+    }
+    let port = match port {
+        None | Some("") => None,
+        Some(p) => Some(
+            p.parse::<u16>()
+                .ok()
+                .filter(|_| p.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(|| invalid("URL port must be a number from 0 to 65535"))?,
+        ),
+    };
+    Ok((host.to_ascii_lowercase(), port))
+}
+
+/// A validated base URL: an origin plus an optional path prefix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct BaseUrl {
+    url: AbsoluteUrl,
+}
+
+impl BaseUrl {
+    /// Parse a base URL; it may not carry a query or fragment.
+    pub fn parse(input: &str) -> Result<BaseUrl> {
+        let mut url = parse_absolute(input)?;
+        if url.rest.contains(['?', '#']) {
+            return Err(invalid("a base URL cannot have a query or fragment"));
+        }
+        let trimmed = url.rest.trim_end_matches('/').len();
+        url.rest.truncate(trimmed);
+        Ok(BaseUrl { url })
+    }
+
+    /// `scheme://host[:port]`
+    pub fn origin(&self) -> &str {
+        &self.url.origin
+    }
+
+    /// Resolve a request URL against this base (see the module docs).
+    pub fn join(&self, input: &str) -> Result<String> {
+        let input = check_characters(input)?;
+        if scheme_of(input).is_some() {
+            return parse_absolute(input).map(|u| u.as_string());
+        }
+        if input.starts_with("//") {
+            return Err(invalid(
+                "protocol-relative URLs (//host) are refused: use an absolute URL",
+            ));
+        }
+        let prefix = format!("{}{}", self.url.origin, self.url.rest);
+        if input.is_empty() || input.starts_with(['?', '#']) {
+            let path = if self.url.rest.is_empty() { "/" } else { "" };
+            return Ok(format!("{prefix}{path}{input}"));
+        }
+        Ok(format!("{prefix}/{}", input.trim_start_matches('/')))
+    }
+}
+
+/// Resolve `input` against an optional base; without one it must be absolute.
+pub(crate) fn resolve(base: Option<&BaseUrl>, input: &str) -> Result<String> {
+    match base {
+        Some(base) => base.join(input),
+        None => parse_absolute(input).map(|u| u.as_string()).map_err(|e| {
+            match scheme_of(input.trim_matches(' ')) {
+                Some(_) => e,
+                None => invalid("relative URL without a base_url (and no page location)"),
+            }
+        }),
+    }
+}
+
+/// The origin of an absolute URL, if it is one.
+#[allow(dead_code)]
+pub(crate) fn origin_of(url: &str) -> Option<String> {
+    parse_absolute(url).ok().map(|u| u.origin)
+}
+
+/// Percent-encode for `application/x-www-form-urlencoded` (what `URLSearchParams` produces).
+pub(crate) fn form_encode(s: &str, out: &mut String) {
+    for b in s.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push('%');
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 15) as usize] as char);
+            }
+        }
+    }
+}
+
+/// Append encoded `key=value` pairs to the query of `url` (before any fragment).
+pub(crate) fn append_query(url: &str, pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        return url.to_string();
+    }
+    let (main, fragment) = match url.find('#') {
+        Some(i) => url.split_at(i),
+        None => (url, ""),
+    };
+    let mut out = main.to_string();
+    let mut sep = if !main.contains('?') {
+        '?'
+    } else if main.ends_with(['?', '&']) {
+        '\0'
+    } else {
+        '&'
+    };
+    for (k, v) in pairs {
+        if sep != '\0' {
+            out.push(sep);
+        }
+        sep = '&';
+        form_encode(k, &mut out);
+        out.push('=');
+        form_encode(v, &mut out);
+    }
+    out.push_str(fragment);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> BaseUrl {
+        BaseUrl::parse("http://127.0.0.1:8787/v1/").unwrap()
+    }
+
+    #[test]
+    fn relative_urls_append_to_the_base_path() {
+        let b = base();
+        assert_eq!(b.join("/items").unwrap(), "http://127.0.0.1:8787/v1/items");
+        assert_eq!(b.join("items").unwrap(), "http://127.0.0.1:8787/v1/items");
+        assert_eq!(b.join("").unwrap(), "http://127.0.0.1:8787/v1");
+        assert_eq!(b.join("?a=1").unwrap(), "http://127.0.0.1:8787/v1?a=1");
+        let root = BaseUrl::parse("HTTP://Example.TEST:80").unwrap();
+        assert_eq!(root.origin(), "http://example.test");
+        assert_eq!(root.join("x").unwrap(), "http://example.test/x");
+        assert_eq!(root.join("").unwrap(), "http://example.test/");
+    }
+
+    #[test]
+    fn absolute_urls_pass_through_normalised() {
+        let b = base();
+        assert_eq!(
+            b.join("HTTPS://Other.test:443/a?b=1").unwrap(),
+            "https://other.test/a?b=1"
+        );
+        assert_eq!(b.join("http://[::1]:9000").unwrap(), "http://[::1]:9000/");
+    }
+
+    #[test]
+    fn origin_escapes_are_refused() {
+        let b = base();
+        for trick in [
+            "//evil.test",
+            "//evil.test/x",
+            "/\\evil.test",
+            "\\\\evil.test",
+            "\\/evil.test",
+            "/\t/evil.test",
+            "/\n/evil.test",
+            " //evil.test",
+            "https:evil.test",
+            "http:\\\\evil.test",
+            "http:/evil.test",
+        ] {
+            let err = b.join(trick).unwrap_err();
+            assert_eq!(err.kind(), Kind::InvalidUrl, "{trick:?} gave {err}");
+        }
+    }
+
+    #[test]
+    fn other_schemes_and_credentials_are_refused() {
+        let b = base();
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/plain,hi",
+            "file:///etc/passwd",
+            "ftp://x.test/",
+            "http://user:pw@x.test/",
+            "http://x.test:99999/",
+            "http://x.test:8a/",
+            "http:///path",
+            "http://ex ample.test/",
+        ] {
+            assert_eq!(b.join(bad).unwrap_err().kind(), Kind::InvalidUrl, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn base_url_validation() {
+        for bad in [
+            "",
+            "127.0.0.1:8787",
+            "/api",
+            "ws://x.test",
+            "http://x.test/?q=1",
+            "http://",
+        ] {
+            assert_eq!(
+                BaseUrl::parse(bad).unwrap_err().kind(),
+                Kind::InvalidUrl,
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn relative_without_base_is_an_error() {
+        assert_eq!(
+            resolve(None, "/items").unwrap_err().kind(),
+            Kind::InvalidUrl
+        );
+        assert_eq!(resolve(None, "http://a.test").unwrap(), "http://a.test/");
+    }
+
+    #[test]
+    fn query_pairs_are_form_encoded() {
+        let pairs = vec![
+            ("page".to_string(), "2".to_string()),
+            ("q".to_string(), "a b&c=d/é".to_string()),
+        ];
+        assert_eq!(
+            append_query("http://a.test/x#frag", &pairs),
+            "http://a.test/x?page=2&q=a+b%26c%3Dd%2F%C3%A9#frag"
+        );
+        assert_eq!(
+            append_query("http://a.test/x?z=1", &pairs[..1]),
+            "http://a.test/x?z=1&page=2"
+        );
+    }
+
+    #[test]
+    fn origin_of_absolute() {
+        assert_eq!(
+            origin_of("https://A.test:443/x").as_deref(),
+            Some("https://a.test")
+        );
+        assert_eq!(origin_of("/relative"), None);
+    }
+}
