@@ -59,3 +59,11 @@ pub use request::{Credentials, Request};
 pub use response::Response;
 pub use status::StatusCode;
 pub use transport::{FetchTransport, Transport};
+
+#[cfg(all(feature = "js", target_arch = "wasm32"))]
+pub mod js;
+
+/// The README's Rust examples, compiled by `cargo test` so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -101,7 +101,11 @@ impl Response {
     /// Like [`error_for_status`](Self::error_for_status), by reference.
     pub fn error_for_status_ref(&self) -> Result<&Response> {
         if self.status.is_client_error() || self.status.is_server_error() {
-            Err(Error::from_kind(Kind::Status(self.status)).with_url(self.url.to_string()))
+            let error = Error::from_kind(Kind::Status(self.status));
+            Err(match &*self.url {
+                "" => error,
+                url => error.with_url(url),
+            })
         } else {
             Ok(self)
         }

@@ -1,0 +1,34 @@
+# tokenfetch — the two commands a newcomer needs are `make demo` and `make test`.
+.PHONY: all setup test demo pkg size server clean
+
+PORT ?= 8787
+
+all: test
+
+## Install what this machine lacks (rust target, wasm-bindgen-cli, wasm-pack, chromium, ...).
+setup:
+	@scripts/setup.sh
+
+## Format check, clippy (wasm target), native tests, browser tests in headless Chromium.
+test: setup
+	@scripts/test.sh
+
+## Build the web package into pkg/ (wasm-bindgen --target web + wasm-opt -Oz).
+pkg: setup
+	@scripts/pkg.sh
+
+## Print the size of the built package (raw and gzip).
+size: pkg
+	@scripts/size.sh
+
+## Build the package, start the server and print the demo URL (Ctrl-C stops it).
+demo: pkg
+	@cargo build -q -p tokenfetch-test-server
+	@echo
+	@echo "  tokenfetch demo: http://127.0.0.1:$(PORT)/"
+	@echo
+	@TOKENFETCH_PORT=$(PORT) ./target/debug/tokenfetch-test-server
+
+clean:
+	cargo clean
+	rm -rf pkg .run

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Build the npm/web package into pkg/: release wasm (feature `js`, no serde) → wasm-bindgen
+# --target web → wasm-opt -Oz → the hand-written files from pkg-template/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build -q --lib --release --target wasm32-unknown-unknown --no-default-features --features js
+rm -rf pkg
+wasm-bindgen target/wasm32-unknown-unknown/release/tokenfetch.wasm \
+  --target web --out-dir pkg --out-name tokenfetch --no-typescript
+# The features rustc enables by default for wasm32 today; wasm-opt must accept them.
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/tokenfetch_bg.wasm -o pkg/tokenfetch_bg.wasm
+cp -r pkg-template/. pkg/
+echo "built pkg/ ($(wc -c <pkg/tokenfetch_bg.wasm) bytes of wasm)"

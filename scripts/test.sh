@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole test suite: format, lints, native tests, browser tests against the real server.
+# Prints one closing line "tokenfetch: N passed, M failed" and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .run
+log=.run/test.log
+: >"$log"
+
+# Test traffic goes to ports of its own, so a running `make demo` does not interfere.
+export TOKENFETCH_PORT=${TOKENFETCH_TEST_PORT:-18787}
+export TOKENFETCH_FOREIGN_PORT=$((TOKENFETCH_PORT + 1))
+export TOKENFETCH_SERVER="http://127.0.0.1:$TOKENFETCH_PORT"
+export TOKENFETCH_FOREIGN="http://127.0.0.1:$TOKENFETCH_FOREIGN_PORT"
+export TOKENFETCH_CLOSED="http://127.0.0.1:$((TOKENFETCH_PORT + 12))"
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
+
+failed_steps=()
+finish() {
+  scripts/server.sh stop
+  local passed failed
+  passed=$(grep -aoE '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
+  failed=$(grep -aoE '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+  if [ ${#failed_steps[@]} -gt 0 ]; then
+    echo "failed steps: ${failed_steps[*]}"
+    [ "$failed" -gt 0 ] || failed=${#failed_steps[@]}
+  fi
+  echo "tokenfetch: $passed passed, $failed failed"
+  [ ${#failed_steps[@]} -eq 0 ]
+}
+trap 'finish; exit $?' EXIT
+
+step() {
+  local name=$1
+  shift
+  printf '\n\033[1m== %s\033[0m\n' "$name"
+  if ! "$@" 2>&1 | tee -a "$log"; then
+    failed_steps+=("$name")
+  fi
+}
+
+step fmt cargo fmt --all -- --check
+step clippy-wasm cargo clippy -q -p tokenfetch --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
+step clippy-native cargo clippy -q --workspace --all-targets -- -D warnings
+step native-tests cargo test -q --workspace
+if scripts/server.sh start; then
+  step browser-tests wasm-pack --quiet test --headless --chrome
+else
+  failed_steps+=("server")
+fi
