@@ -20,8 +20,9 @@ failed_steps=()
 finish() {
   scripts/server.sh stop
   local passed failed
-  passed=$(grep -aoE '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
-  failed=$(grep -aoE '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+  # cargo / wasm-bindgen-test: "test result: ok. N passed; M failed"; node --test (TAP): "# pass N".
+  passed=$(grep -aoE '[0-9]+ passed;|^# pass [0-9]+' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  failed=$(grep -aoE '[0-9]+ failed;|^# fail [0-9]+' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
   if [ ${#failed_steps[@]} -gt 0 ]; then
     echo "failed steps: ${failed_steps[*]}"
     [ "$failed" -gt 0 ] || failed=${#failed_steps[@]}
@@ -44,8 +45,12 @@ step fmt cargo fmt --all -- --check
 step clippy-wasm cargo clippy -q -p tokenfetch --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 step clippy-native cargo clippy -q --workspace --all-targets -- -D warnings
 step native-tests cargo test -q --workspace
+step package scripts/pkg.sh
 if scripts/server.sh start; then
-  step browser-tests wasm-pack --quiet test --headless --chrome
+  # Every integration test file in headless Chromium (windows and workers), then the Node one.
+  step browser-tests wasm-pack test --headless --chrome -- --test '*'
+  step node-tests wasm-pack test --node -- --test node
+  step e2e-tests node --test --test-reporter=tap tests/e2e/
 else
   failed_steps+=("server")
 fi

@@ -26,7 +26,7 @@ async fn get_with_query_reaches_the_server() {
     let client = hooks(&base);
     let body = echo(
         &client,
-        client.get("/echo").query(&[("page", "2"), ("q", "a b&c")]),
+        client.get("/echo").query([("page", "2"), ("q", "a b&c")]),
     )
     .await;
     assert_eq!(body["method"], "GET");
@@ -103,7 +103,7 @@ async fn json_round_trip_with_typed_structs() {
     assert_eq!(item.tags, ["a", "b"]);
     let list: Value = client
         .get("/api/items")
-        .query(&[("page", 2)])
+        .query([("page", 2)])
         .send()
         .await
         .unwrap()

@@ -172,8 +172,8 @@ fn default_headers_query_and_json_reach_the_transport() {
         client
             .post("items")
             .header("Accept", "application/json")
-            .query(&[("page", 2)])
-            .query(&[("q", "a b")])
+            .query([("page", 2)])
+            .query([("q", "a b")])
             .json(&serde_json::json!({"name": "pen"}))
             .unwrap()
             .send(),

@@ -36,7 +36,12 @@ fn string_map(key: &str, value: &JsValue) -> Result<Vec<(String, String)>> {
             let v = match v.as_string() {
                 Some(s) => s,
                 None => match v.as_f64() {
-                    Some(n) => n.to_string(),
+                    // JS's own number formatting: Rust's float printer costs ~15 KB of wasm.
+                    Some(_) => String::from(
+                        js_sys::Number::from(v)
+                            .to_string_with_radix(10)
+                            .unwrap_or_default(),
+                    ),
                     None => match v.as_bool() {
                         Some(b) => b.to_string(),
                         None => return Err(bad_option(key, "values must be strings or numbers")),

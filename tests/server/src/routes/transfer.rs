@@ -1,0 +1,58 @@
+//! Bulk transfer routes: multipart `/upload` and sized `/download`.
+
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::Multipart;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::input::QueryMap;
+
+/// Largest body `/download` will produce.
+const MAX_DOWNLOAD: u64 = 100_000_000;
+
+/// `POST /upload` (multipart/form-data) → `{"parts":[...],"total_bytes"}`.
+pub async fn upload(multipart: Result<Multipart, MultipartRejection>) -> ApiResult<Json<Value>> {
+    let mut multipart =
+        multipart.map_err(|e| ApiError::invalid_request(format!("not multipart: {e}")))?;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_multipart").with_detail(e.body_text())
+    };
+    let mut parts = Vec::new();
+    let mut total: u64 = 0;
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().map(str::to_string);
+        let filename = field.file_name().map(str::to_string);
+        let content_type = field.content_type().map(str::to_string);
+        let mut size: u64 = 0;
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            size += chunk.len() as u64;
+        }
+        total += size;
+        parts.push(json!({
+            "name": name, "filename": filename, "content_type": content_type, "size": size,
+        }));
+    }
+    Ok(Json(json!({ "parts": parts, "total_bytes": total })))
+}
+
+/// `GET /download?bytes=N` → N bytes of `application/octet-stream`, byte i = i % 251.
+pub async fn download(q: QueryMap) -> ApiResult<Response> {
+    let n: u64 = q.num("bytes", 1_000_000)?;
+    if n > MAX_DOWNLOAD {
+        return Err(ApiError::invalid_request(format!(
+            "bytes must be <= {MAX_DOWNLOAD}"
+        )));
+    }
+    let body: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (header::CONTENT_LENGTH, n.to_string()),
+        ],
+        body,
+    )
+        .into_response())
+}
