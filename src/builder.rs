@@ -140,6 +140,11 @@ impl RequestBuilder {
         })
     }
 
+    /// Send this request without the auth token, even to an allowed origin.
+    pub fn skip_auth(self) -> Self {
+        self.extension(crate::auth::SkipAuth)
+    }
+
     /// The finished request, or the first error met while building it.
     pub fn build(self) -> Result<Request> {
         let mut req = self.request?;

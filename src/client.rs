@@ -25,6 +25,7 @@ pub(crate) struct ClientInner {
     pub(crate) credentials: Credentials,
     middleware: Vec<Rc<dyn Middleware>>,
     transport: Rc<dyn Transport>,
+    auth: Option<crate::auth::Auth>,
 }
 
 /// An HTTP client. Cheap to clone: clones share configuration, middleware and their state
@@ -58,6 +59,11 @@ impl Client {
     /// Start configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
+    }
+
+    /// The token handle, if the client was built with [`ClientBuilder::auth`].
+    pub fn auth(&self) -> Option<&crate::auth::Auth> {
+        self.inner.auth.as_ref()
     }
 
     /// The base URL's origin (`scheme://host[:port]`), if there is a base URL.
@@ -165,6 +171,7 @@ pub struct ClientBuilder {
     credentials: Credentials,
     middleware: Vec<Rc<dyn Middleware>>,
     transport: Option<Rc<dyn Transport>>,
+    auth: Option<(usize, crate::auth::AuthConfig)>,
     error: Option<Error>,
 }
 
@@ -178,6 +185,7 @@ impl ClientBuilder {
             credentials: Credentials::default(),
             middleware: Vec::new(),
             transport: None,
+            auth: None,
             error: None,
         }
     }
@@ -227,6 +235,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Manage tokens (see [`crate::auth`]). The auth middleware takes this place in the chain:
+    /// middleware added before it are outside it (they see each request once), middleware added
+    /// after it are inside (they see the replay after a refresh too). Calling it again replaces
+    /// the configuration.
+    pub fn auth(mut self, config: crate::auth::AuthConfig) -> Self {
+        self.auth = Some((self.middleware.len(), config));
+        self
+    }
+
     /// Replace the transport (default: [`FetchTransport`]).
     pub fn transport<T: Transport>(mut self, transport: T) -> Self {
         self.transport = Some(Rc::new(transport));
@@ -242,14 +259,29 @@ impl ClientBuilder {
             Some(url) => Some(BaseUrl::parse(url)?),
             None => crate::transport::page_origin().and_then(|o| BaseUrl::parse(&o).ok()),
         };
+        let transport = self.transport.unwrap_or_else(|| Rc::new(FetchTransport));
+        let mut middleware = self.middleware;
+        let auth = match self.auth {
+            Some((position, config)) => {
+                let settings = config.settings(base.as_ref(), self.credentials)?;
+                let session = crate::auth::Session::new(settings, transport.clone());
+                let layer = crate::auth::AuthMiddleware {
+                    session: session.clone(),
+                };
+                middleware.insert(position.min(middleware.len()), Rc::new(layer));
+                Some(crate::auth::Auth { session })
+            }
+            None => None,
+        };
         Ok(Client {
             inner: Rc::new(ClientInner {
                 base,
                 default_headers: self.default_headers,
                 timeout: self.timeout,
                 credentials: self.credentials,
-                middleware: self.middleware,
-                transport: self.transport.unwrap_or_else(|| Rc::new(FetchTransport)),
+                middleware,
+                transport,
+                auth,
             }),
         })
     }

@@ -39,6 +39,8 @@ pub enum Kind {
     Decode,
     /// The session ended: the refresh failed or there is no refresh token.
     SessionExpired,
+    /// A token store could not be read or written (storage disabled, quota, blocked cookies).
+    Storage,
     /// The server asked us to wait longer than allowed (`Retry-After` over the cap), or a local
     /// rate limit refused the request.
     RateLimited,
@@ -58,6 +60,7 @@ impl Kind {
             Kind::Status(_) => "HTTP status error",
             Kind::Decode => "error decoding response body",
             Kind::SessionExpired => "session expired",
+            Kind::Storage => "token storage error",
             Kind::RateLimited => "rate limited",
         }
     }

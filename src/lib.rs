@@ -30,6 +30,7 @@
 //! See [`Middleware`]: the first one added is the outermost.
 #![deny(missing_docs)]
 
+pub mod auth;
 mod body;
 mod builder;
 mod cancel;
@@ -42,10 +43,12 @@ pub mod middleware;
 mod request;
 mod response;
 mod status;
+mod task;
 pub mod time;
 pub mod transport;
 mod url;
 
+pub use auth::{Auth, AuthConfig, Tokens};
 pub use body::Body;
 pub use builder::RequestBuilder;
 pub use cancel::{CancelHandle, Canceled};

@@ -26,7 +26,7 @@ pub enum Credentials {
 
 /// An HTTP request with an absolute URL. Cloning shares the body, so a middleware can send the
 /// same request again (retry, replay after a token refresh) without copying it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Request {
     method: Method,
     url: Rc<str>,
@@ -139,5 +139,18 @@ impl Request {
             ));
         }
         Ok(())
+    }
+}
+
+/// Shows the URL without its query (where tokens hide) and headers with secrets redacted.
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &crate::error::redact_url(&self.url))
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
     }
 }

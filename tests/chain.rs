@@ -272,3 +272,30 @@ fn status_is_a_response_until_asked() {
         .error_for_status()
         .is_ok());
 }
+
+#[test]
+fn debug_and_errors_never_show_secrets() {
+    let script = Script::default();
+    let client = client_with(&script).build().unwrap();
+    let req = client
+        .post("/login?token=SECRET0")
+        .header("Authorization", "Bearer SECRET1")
+        .header("Cookie", "sid=SECRET2")
+        .sensitive_header("x-api-key", "SECRET3")
+        .body(r#"{"password":"SECRET4"}"#)
+        .build()
+        .unwrap();
+    let shown = format!("{req:?}");
+    for secret in ["SECRET0", "SECRET1", "SECRET2", "SECRET3", "SECRET4"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    let err = block_on(
+        client
+            .get("/x?token=SECRET0")
+            .header("authorization", "Bearer SECRET1\r\n")
+            .send(),
+    )
+    .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("SECRET"), "{shown}");
+}

@@ -51,3 +51,6 @@ pub(crate) fn page_origin() -> Option<String> {
 pub(crate) fn page_origin() -> Option<String> {
     None
 }
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) use fetch::js_message;

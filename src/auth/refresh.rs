@@ -1,0 +1,193 @@
+//! How a refresh is performed: a token endpoint, or your own async closure.
+
+use std::rc::Rc;
+
+use futures::future::LocalBoxFuture;
+
+use super::json;
+use super::tokens::Tokens;
+use crate::error::{Error, Kind, Result};
+use crate::headers::HeaderMap;
+use crate::method::Method;
+use crate::request::{Credentials, Request};
+use crate::transport::Transport;
+
+/// How the refresh token is sent to the endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefreshTokenIn {
+    /// A JSON body `{"<field>": "<refresh token>"}` (default, field `refresh_token`).
+    Json(String),
+    /// A form body `grant_type=refresh_token&<field>=<refresh token>` (RFC 6749 §6).
+    Form(String),
+    /// A header `Authorization: Bearer <refresh token>`, no body.
+    BearerHeader,
+}
+
+/// A refresh token endpoint. Defaults: `POST`, JSON body `{"refresh_token": …}`, new tokens
+/// read from `access_token` and `refresh_token` (dotted paths like `data.access_token` work;
+/// a response without a refresh token keeps the old one).
+#[derive(Clone, Debug)]
+pub struct RefreshEndpoint {
+    pub(crate) url: String,
+    pub(crate) method: Method,
+    pub(crate) send_as: RefreshTokenIn,
+    pub(crate) access_field: String,
+    pub(crate) refresh_field: String,
+    pub(crate) headers: HeaderMap,
+}
+
+impl RefreshEndpoint {
+    /// The endpoint at `url` (relative to the client's base URL, or absolute).
+    pub fn new(url: &str) -> Self {
+        RefreshEndpoint {
+            url: url.to_string(),
+            method: Method::POST,
+            send_as: RefreshTokenIn::Json("refresh_token".into()),
+            access_field: "access_token".into(),
+            refresh_field: "refresh_token".into(),
+            headers: HeaderMap::new(),
+        }
+    }
+    /// The method (default `POST`).
+    pub fn method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+    /// How the refresh token is sent (default JSON field `refresh_token`).
+    pub fn send_as(mut self, send_as: RefreshTokenIn) -> Self {
+        self.send_as = send_as;
+        self
+    }
+    /// Where the new access token is in the JSON response (default `access_token`).
+    pub fn access_token_field(mut self, path: &str) -> Self {
+        self.access_field = path.to_string();
+        self
+    }
+    /// Where the new refresh token is in the JSON response (default `refresh_token`).
+    pub fn refresh_token_field(mut self, path: &str) -> Self {
+        self.refresh_field = path.to_string();
+        self
+    }
+    /// An extra header for the refresh request (validated when the client is built).
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
+        self.headers.insert(name, value)?;
+        Ok(self)
+    }
+}
+
+/// A user-supplied refresh: gets the refresh token, returns the new tokens.
+pub(crate) type RefreshFn = Rc<dyn Fn(String) -> LocalBoxFuture<'static, Result<Tokens>>>;
+
+/// The resolved way to refresh.
+#[derive(Clone)]
+pub(crate) enum Refresh {
+    Endpoint(RefreshEndpoint),
+    Custom(RefreshFn),
+}
+
+/// Why a refresh did not give new tokens.
+pub(crate) enum Failure {
+    /// The session is over (refresh token rejected, missing, garbage answer, timeout).
+    Expired(Error),
+    /// Try again later (5xx, 408, 429, network): tokens are kept.
+    Transient(Error),
+}
+
+/// Sort an error from a refresh into expired or transient.
+pub(crate) fn classify(error: Error) -> Failure {
+    match error.kind() {
+        Kind::Network => Failure::Transient(error),
+        Kind::Status(s) if s.is_server_error() || s == 408 || s == 429 => Failure::Transient(error),
+        Kind::Canceled => Failure::Transient(error),
+        _ => Failure::Expired(error),
+    }
+}
+
+fn garbage(why: &str) -> Failure {
+    Failure::Expired(Error::new(
+        Kind::Decode,
+        format!("the refresh endpoint answered {why}"),
+    ))
+}
+
+/// Build the refresh request.
+pub(crate) fn build_request(
+    endpoint: &RefreshEndpoint,
+    url: &str,
+    refresh_token: &str,
+    credentials: Credentials,
+) -> Result<Request> {
+    let mut req = Request::new(endpoint.method.clone(), url)?;
+    *req.headers_mut() = endpoint.headers.clone();
+    req.headers_mut().insert("accept", "application/json")?;
+    req.set_credentials(credentials);
+    match &endpoint.send_as {
+        RefreshTokenIn::Json(field) => {
+            let mut body = String::from("{");
+            json::quote(field, &mut body);
+            body.push(':');
+            json::quote(refresh_token, &mut body);
+            body.push('}');
+            req.headers_mut()
+                .insert("content-type", "application/json")?;
+            req.set_body(body.into());
+        }
+        RefreshTokenIn::Form(field) => {
+            let mut body = String::from("grant_type=refresh_token&");
+            crate::url::form_encode(field, &mut body);
+            body.push('=');
+            crate::url::form_encode(refresh_token, &mut body);
+            req.headers_mut()
+                .insert("content-type", "application/x-www-form-urlencoded")?;
+            req.set_body(body.into());
+        }
+        RefreshTokenIn::BearerHeader => {
+            req.headers_mut()
+                .insert_sensitive("authorization", &format!("Bearer {refresh_token}"))?;
+        }
+    }
+    Ok(req)
+}
+
+/// Call the endpoint and read the new tokens.
+pub(crate) async fn call_endpoint(
+    transport: &dyn Transport,
+    endpoint: &RefreshEndpoint,
+    req: Request,
+    old_refresh: &str,
+) -> std::result::Result<Tokens, Failure> {
+    let res = transport.send(req).await.map_err(classify)?;
+    let status = res.status();
+    let text = res.text().await.map_err(classify)?;
+    if !status.is_success() {
+        let code = json::parse(&text)
+            .ok()
+            .and_then(|v| v.path("error").and_then(|e| e.as_str()).map(str::to_string))
+            .filter(|c| c.len() <= 64 && c.bytes().all(|b| b.is_ascii_graphic()));
+        let error = Error::new(
+            Kind::Status(status),
+            match code {
+                Some(code) => format!("refresh refused: {code}"),
+                None => "refresh refused".to_string(),
+            },
+        );
+        return Err(classify(error));
+    }
+    let value = json::parse(&text).map_err(|_| garbage("something that is not JSON"))?;
+    let field = |path: &str| {
+        value
+            .path(path)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let access = field(&endpoint.access_field)
+        .ok_or_else(|| garbage(&format!("no `{}` string", endpoint.access_field)))?;
+    let tokens = Tokens::new(
+        access,
+        field(&endpoint.refresh_field).or_else(|| Some(old_refresh.to_string())),
+    );
+    tokens
+        .validate()
+        .map_err(|_| garbage("a malformed token"))?;
+    Ok(tokens)
+}

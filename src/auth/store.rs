@@ -1,0 +1,53 @@
+//! Where tokens live: the [`TokenStore`] trait and the in-memory store.
+
+use std::cell::RefCell;
+
+use super::tokens::Tokens;
+use crate::error::Result;
+
+/// Synchronous, fallible token storage. Implement it to keep tokens anywhere else.
+///
+/// A store must treat a corrupt stored value as "no tokens" (`Ok(None)`), and report a storage
+/// that cannot be used (disabled, quota exceeded, blocked) as [`Kind::Storage`](crate::Kind::Storage).
+pub trait TokenStore: 'static {
+    /// The stored tokens, if any.
+    fn get(&self) -> Result<Option<Tokens>>;
+    /// Replace the stored tokens.
+    fn set(&self, tokens: &Tokens) -> Result<()>;
+    /// Remove the tokens.
+    fn clear(&self) -> Result<()>;
+}
+
+/// Tokens in memory only: gone when the page is closed. The default, and the safest against
+/// XSS reading tokens at rest.
+#[derive(Default)]
+pub struct MemoryStore {
+    tokens: RefCell<Option<Tokens>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl TokenStore for MemoryStore {
+    fn get(&self) -> Result<Option<Tokens>> {
+        Ok(self.tokens.borrow().clone())
+    }
+    fn set(&self, tokens: &Tokens) -> Result<()> {
+        *self.tokens.borrow_mut() = Some(tokens.clone());
+        Ok(())
+    }
+    fn clear(&self) -> Result<()> {
+        *self.tokens.borrow_mut() = None;
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MemoryStore")
+    }
+}

@@ -1,0 +1,168 @@
+//! The token pair, with secrets kept out of `Debug`.
+
+use std::fmt;
+
+use crate::error::{Error, Kind, Result};
+use crate::headers::header_value;
+
+/// An access token and, usually, a refresh token. `Debug` shows neither.
+///
+/// The access token may be absent (e.g. its cookie expired) while the refresh token is still
+/// there: the next request then refreshes before it is sent.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Tokens {
+    /// Sent as `Authorization: Bearer <access_token>`.
+    pub access_token: Option<String>,
+    /// Exchanged for a new pair when the access token is rejected or about to expire.
+    pub refresh_token: Option<String>,
+}
+
+impl Tokens {
+    /// A token pair.
+    pub fn new(access_token: impl Into<String>, refresh_token: Option<String>) -> Tokens {
+        Tokens {
+            access_token: Some(access_token.into()),
+            refresh_token,
+        }
+    }
+
+    /// Only a refresh token: the next request refreshes first.
+    pub fn refresh_only(refresh_token: impl Into<String>) -> Tokens {
+        Tokens {
+            access_token: None,
+            refresh_token: Some(refresh_token.into()),
+        }
+    }
+
+    /// The access token's JWT `exp` claim in seconds since the epoch, if it is a JWT with one.
+    pub fn expires_at(&self) -> Option<f64> {
+        super::jwt::expires_at(self.access_token.as_deref()?)
+    }
+
+    /// Refuse tokens that could not be sent in a header (empty, CR/LF, control characters).
+    pub(crate) fn validate(&self) -> Result<()> {
+        let check = |name: &str, token: &str| {
+            if token.is_empty()
+                || token.trim() != token
+                || header_value("authorization", token).is_err()
+            {
+                Err(Error::new(
+                    Kind::InvalidHeader,
+                    format!("malformed {name}: empty, padded, or contains characters not allowed in a header"),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        if self.access_token.is_none() && self.refresh_token.is_none() {
+            return Err(Error::new(
+                Kind::InvalidHeader,
+                "no access token and no refresh token",
+            ));
+        }
+        if let Some(access) = &self.access_token {
+            check("access token", access)?;
+        }
+        if let Some(refresh) = &self.refresh_token {
+            check("refresh token", refresh)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tokens")
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
+}
+
+/// Serialize for string-valued stores: `{"access_token":"…","refresh_token":"…"}`.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn to_json(tokens: &Tokens) -> String {
+    let mut out = String::from("{");
+    let fields = [
+        ("access_token", &tokens.access_token),
+        ("refresh_token", &tokens.refresh_token),
+    ];
+    for (name, value) in fields {
+        if let Some(value) = value {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            super::json::quote(name, &mut out);
+            out.push(':');
+            super::json::quote(value, &mut out);
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// Parse what [`to_json`] wrote; anything else (corrupt, edited, truncated) is `None`.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn from_json(text: &str) -> Option<Tokens> {
+    let value = super::json::parse(text).ok()?;
+    let field = |name| {
+        value
+            .path(name)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let tokens = Tokens {
+        access_token: field("access_token"),
+        refresh_token: field("refresh_token"),
+    };
+    tokens.validate().ok().map(|()| tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_both_tokens() {
+        let t = Tokens::new("ACCESS-SECRET", Some("REFRESH-SECRET".into()));
+        let shown = format!("{t:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+    }
+
+    #[test]
+    fn json_round_trip_and_corruption() {
+        let t = Tokens::new("a.b.c", Some("r\"1".into()));
+        assert_eq!(from_json(&to_json(&t)), Some(t));
+        assert_eq!(
+            from_json(&to_json(&Tokens::refresh_only("r"))),
+            Some(Tokens::refresh_only("r"))
+        );
+        for corrupt in [
+            "",
+            "{",
+            "null",
+            "{}",
+            "{\"access_token\":5}",
+            "{\"access_token\":\"a\\r\\nb\"}",
+        ] {
+            assert_eq!(from_json(corrupt), None, "{corrupt}");
+        }
+    }
+
+    #[test]
+    fn malformed_tokens_are_refused() {
+        for bad in ["", " a", "a\r\nx: y", "a\u{0}"] {
+            assert_eq!(
+                Tokens::new(bad, None).validate().unwrap_err().kind(),
+                Kind::InvalidHeader
+            );
+        }
+        assert!(Tokens::new("ok", Some("bad\n".into())).validate().is_err());
+    }
+}
