@@ -63,3 +63,69 @@ pub async fn login(base: &str) -> String {
         .unwrap();
     tokens["access_token"].as_str().unwrap().to_string()
 }
+
+/// Change the tenant's server config (`refresh_delay_ms`, `refresh_fail`, ...).
+pub async fn configure(base: &str, config: Value) {
+    let res = hooks(base)
+        .post("/__config")
+        .json(&config)
+        .unwrap()
+        .send()
+        .await
+        .unwrap();
+    assert!(res.ok(), "config refused: {}", res.text().await.unwrap());
+}
+
+/// Expire every access token the server issued for this tenant (their JWT `exp` stays in the
+/// future, so the client cannot know: only a 401 tells it).
+pub async fn expire(base: &str) {
+    let res = hooks(base).post("/__expire").send().await.unwrap();
+    assert!(res.ok());
+}
+
+/// A fresh token pair from `/auth/login` (or `/__mint` with a TTL, for expired JWTs).
+pub async fn tokens(base: &str, access_ttl_secs: Option<i64>) -> tokenfetch::Tokens {
+    let builder = match access_ttl_secs {
+        None => hooks(base)
+            .post("/auth/login")
+            .json(&serde_json::json!({"username": "ada", "password": "pw"})),
+        Some(ttl) => hooks(base)
+            .post("/__mint")
+            .json(&serde_json::json!({"username": "ada", "access_ttl_secs": ttl})),
+    };
+    let v: Value = builder.unwrap().send().await.unwrap().json().await.unwrap();
+    tokenfetch::Tokens::new(
+        v["access_token"].as_str().unwrap(),
+        v["refresh_token"].as_str().map(str::to_string),
+    )
+}
+
+/// A client for `base` with auth refreshing at `/auth/refresh`, logged in.
+pub async fn auth_client(base: &str, config: tokenfetch::AuthConfig) -> Client {
+    let client = Client::builder()
+        .base_url(base)
+        .auth(config.refresh_endpoint(tokenfetch::auth::RefreshEndpoint::new("/auth/refresh")))
+        .build()
+        .unwrap();
+    let pair = tokens(base, None).await;
+    client.auth().unwrap().set_tokens(pair).unwrap();
+    client
+}
+
+/// Wait (polling) until the client has a refresh in flight.
+pub async fn until_refreshing(client: &Client) {
+    for _ in 0..500 {
+        if client.auth().unwrap().is_refreshing() {
+            return;
+        }
+        tokenfetch::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("no refresh started");
+}
+
+/// A number from the server's stats.
+pub fn count(stats: &Value, key: &str) -> u64 {
+    stats[key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no {key} in stats"))
+}
