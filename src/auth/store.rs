@@ -51,3 +51,16 @@ impl std::fmt::Debug for MemoryStore {
         f.write_str("MemoryStore")
     }
 }
+
+/// A shared store: keep one `Rc` to read the tokens yourself, give a clone to the client.
+impl<S: TokenStore> TokenStore for std::rc::Rc<S> {
+    fn get(&self) -> Result<Option<Tokens>> {
+        (**self).get()
+    }
+    fn set(&self, tokens: &Tokens) -> Result<()> {
+        (**self).set(tokens)
+    }
+    fn clear(&self) -> Result<()> {
+        (**self).clear()
+    }
+}
