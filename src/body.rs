@@ -21,6 +21,9 @@ pub(crate) enum Repr {
     FormData(web_sys::FormData),
     #[cfg(target_arch = "wasm32")]
     Blob(web_sys::Blob),
+    /// One-shot: taken out when sent.
+    #[cfg(target_arch = "wasm32")]
+    Stream(Rc<std::cell::RefCell<Option<web_sys::ReadableStream>>>),
 }
 
 impl Body {
@@ -41,6 +44,14 @@ impl Body {
         Body(Repr::Blob(blob))
     }
 
+    /// A `ReadableStream` body. It can be sent only once, so a request with it is never
+    /// retried or replayed after a token refresh (that fails with [`Kind::Body`](crate::Kind::Body)).
+    /// Browsers stream request bodies only over HTTP/2 or later; Node streams over HTTP/1.1 too.
+    #[cfg(target_arch = "wasm32")]
+    pub fn stream(stream: web_sys::ReadableStream) -> Body {
+        Body(Repr::Stream(Rc::new(std::cell::RefCell::new(Some(stream)))))
+    }
+
     /// True if there is no body.
     pub fn is_empty(&self) -> bool {
         matches!(self.0, Repr::Empty)
@@ -55,10 +66,13 @@ impl Body {
         }
     }
 
-    /// True if this body can be sent more than once (all current kinds can; a future one-shot
-    /// stream body will not, and is then never retried or replayed).
+    /// True if this body can be sent more than once (everything but a stream).
     pub fn is_replayable(&self) -> bool {
-        true
+        match &self.0 {
+            #[cfg(target_arch = "wasm32")]
+            Repr::Stream(_) => false,
+            _ => true,
+        }
     }
 }
 
@@ -96,6 +110,8 @@ impl fmt::Debug for Body {
             Repr::FormData(_) => f.write_str("Body::FormData"),
             #[cfg(target_arch = "wasm32")]
             Repr::Blob(_) => f.write_str("Body::Blob"),
+            #[cfg(target_arch = "wasm32")]
+            Repr::Stream(_) => f.write_str("Body::Stream"),
         }
     }
 }

@@ -99,6 +99,12 @@ impl RequestBuilder {
         self.body(Body::blob(blob))
     }
 
+    /// Send a one-shot `ReadableStream` body (never retried or replayed).
+    #[cfg(target_arch = "wasm32")]
+    pub fn stream(self, stream: web_sys::ReadableStream) -> Self {
+        self.body(Body::stream(stream))
+    }
+
     /// Per-attempt timeout for this request (overrides the client's). Must be > 0.
     pub fn timeout(self, timeout: Duration) -> Self {
         self.map(|r| {

@@ -63,9 +63,10 @@ async fn an_expiring_jwt_is_refreshed_before_sending() {
     let base = tenant("preemptive");
     let client = tokenfetch::Client::builder()
         .base_url(&base)
-        .auth(AuthConfig::new().refresh_endpoint(tokenfetch::auth::RefreshEndpoint::new(
-            "/auth/refresh",
-        )))
+        .auth(
+            AuthConfig::new()
+                .refresh_endpoint(tokenfetch::auth::RefreshEndpoint::new("/auth/refresh")),
+        )
         .build()
         .unwrap();
     // Already expired by its `exp` claim, and one expiring within the 30 s skew.
@@ -83,7 +84,13 @@ async fn an_expiring_jwt_is_refreshed_before_sending() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| format!("{} {}", r["path"].as_str().unwrap(), r["auth"].as_str().unwrap()))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["path"].as_str().unwrap(),
+                r["auth"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(
         seen,
@@ -103,14 +110,28 @@ async fn the_token_never_reaches_another_origin() {
     let client = auth_client(&base, AuthConfig::new()).await;
     let tenant_path = base.trim_start_matches(server());
     // Same origin: attached.
-    let echo: Value = client.get("/echo").send().await.unwrap().json().await.unwrap();
+    let echo: Value = client
+        .get("/echo")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(echo["headers"]["authorization"]
         .as_str()
         .unwrap()
         .starts_with("Bearer "));
     // Absolute URL to the foreign origin: sent, but without the token.
     let foreign_url = format!("{}{tenant_path}/echo", foreign());
-    let echo: Value = client.get(&foreign_url).send().await.unwrap().json().await.unwrap();
+    let echo: Value = client
+        .get(&foreign_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(echo["foreign"], true);
     assert!(echo["headers"].get("authorization").is_none());
     // Protocol-relative trick: refused before sending.

@@ -392,3 +392,22 @@ async fn logout_during_a_refresh_keeps_tokens_cleared() {
     let res = client.get("/api/items").send().await.unwrap();
     assert_eq!(res.status(), 401);
 }
+
+#[wasm_bindgen_test]
+async fn a_refresh_endpoint_answering_garbage_expires_the_session() {
+    for mode in ["garbage", "missing_fields"] {
+        let base = tenant(mode);
+        configure(&base, json!({"refresh_fail": mode})).await;
+        let client = auth_client(&base, AuthConfig::new()).await;
+        expire(&base).await;
+        let err = client.get("/api/items").send().await.unwrap_err();
+        assert!(err.is_session_expired(), "{mode}: {err}");
+        assert_eq!(
+            err.cause().map(|c| c.kind()),
+            Some(Kind::Decode),
+            "{mode}: {err}"
+        );
+        assert_eq!(client.auth().unwrap().tokens().unwrap(), None);
+        assert_eq!(count(&stats(&base).await, "refresh_count"), 1);
+    }
+}

@@ -21,9 +21,11 @@ fn js(code: &str) {
 #[wasm_bindgen_test]
 async fn throwing_storage_is_a_typed_error() {
     let store = WebStorageStore::local("tf-throwing");
-    js("globalThis.__ls = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
+    js(
+        "globalThis.__ls = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
         Object.defineProperty(globalThis, 'localStorage', { configurable: true,
-          get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });");
+          get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });",
+    );
     let blocked = store.get();
     js("Object.defineProperty(globalThis, 'localStorage', globalThis.__ls);");
     assert_eq!(blocked.unwrap_err().kind(), Kind::Storage);
@@ -37,7 +39,10 @@ async fn throwing_storage_is_a_typed_error() {
         .auth(AuthConfig::new().store(WebStorageStore::local("tf-quota")))
         .build()
         .unwrap();
-    let full = client.auth().unwrap().set_tokens(Tokens::new("a", Some("r".into())));
+    let full = client
+        .auth()
+        .unwrap()
+        .set_tokens(Tokens::new("a", Some("r".into())));
     js("Storage.prototype.setItem = globalThis.__setItem;");
     let err = full.unwrap_err();
     assert_eq!(err.kind(), Kind::Storage);

@@ -32,7 +32,11 @@ fn unique(name: &str) -> String {
 /// and the store — and the browser storage behind it — is empty.
 async fn session_expiry_empties<S: TokenStore>(store: S, raw_is_empty: impl Fn() -> bool) {
     let base = tenant("expiry");
-    configure(&base, json!({"refresh_fail": "invalid_grant", "refresh_delay_ms": 200})).await;
+    configure(
+        &base,
+        json!({"refresh_fail": "invalid_grant", "refresh_delay_ms": 200}),
+    )
+    .await;
     let calls = Rc::new(Cell::new(0));
     let seen = calls.clone();
     let client = auth_client(
@@ -66,23 +70,30 @@ async fn session_expiry_empties_the_memory_store() {
 async fn session_expiry_empties_local_storage() {
     let key = unique("tf-local-");
     let probe = format!("return localStorage.getItem('{key}') === null;");
-    session_expiry_empties(WebStorageStore::local(&key), move || js(&probe).as_bool().unwrap()).await;
+    session_expiry_empties(WebStorageStore::local(&key), move || {
+        js(&probe).as_bool().unwrap()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn session_expiry_empties_session_storage() {
     let key = unique("tf-session-");
     let probe = format!("return sessionStorage.getItem('{key}') === null;");
-    session_expiry_empties(WebStorageStore::session(&key), move || js(&probe).as_bool().unwrap())
-        .await;
+    session_expiry_empties(WebStorageStore::session(&key), move || {
+        js(&probe).as_bool().unwrap()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn session_expiry_empties_the_cookies() {
     let name = unique("tf-cookie-");
     let probe = format!("return !document.cookie.includes('{name}.');");
-    session_expiry_empties(CookieStore::new(&name).unwrap(), move || js(&probe).as_bool().unwrap())
-        .await;
+    session_expiry_empties(CookieStore::new(&name).unwrap(), move || {
+        js(&probe).as_bool().unwrap()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -99,7 +110,10 @@ async fn every_store_round_trips_tokens() {
         store.set(&pair).unwrap();
         assert_eq!(store.get().unwrap(), Some(pair.clone()));
         store.set(&Tokens::refresh_only("only-refresh")).unwrap();
-        assert_eq!(store.get().unwrap(), Some(Tokens::refresh_only("only-refresh")));
+        assert_eq!(
+            store.get().unwrap(),
+            Some(Tokens::refresh_only("only-refresh"))
+        );
         store.clear().unwrap();
         assert_eq!(store.get().unwrap(), None);
     }
@@ -118,11 +132,22 @@ async fn cookie_attributes_read_back() {
     let get = |k: &str| js_sys::Reflect::get(&cookie, &k.into()).unwrap();
     assert_eq!(get("path").as_string().as_deref(), Some("/"));
     assert_eq!(get("sameSite").as_string().as_deref(), Some("strict"));
-    assert_eq!(get("secure").as_bool(), Some(false), "page is http, so no Secure");
+    assert_eq!(
+        get("secure").as_bool(),
+        Some(false),
+        "page is http, so no Secure"
+    );
     let expires = get("expires").as_f64().unwrap();
-    assert!(expires <= (exp + 1.0) * 1000.0, "cookie outlives the token's exp");
+    assert!(
+        expires <= (exp + 1.0) * 1000.0,
+        "cookie outlives the token's exp"
+    );
     assert!(expires > js_sys::Date::now(), "cookie already expired");
-    assert!(CookieStore::new("x").unwrap().http_only().unwrap_err().is_builder());
+    assert!(CookieStore::new("x")
+        .unwrap()
+        .http_only()
+        .unwrap_err()
+        .is_builder());
     assert!(CookieStore::new("bad name;").unwrap_err().is_builder());
 }
 
@@ -130,8 +155,16 @@ async fn cookie_attributes_read_back() {
 async fn corrupt_stored_json_is_treated_as_no_tokens() {
     let key = unique("corrupt-");
     let store = WebStorageStore::local(&key);
-    for corrupt in ["not json{", "{\"access_token\": 5}", "null", "{\"access_token\":\"a\\r\\nb\"}"] {
-        let setter = format!("localStorage.setItem('{key}', {});", serde_json::to_string(corrupt).unwrap());
+    for corrupt in [
+        "not json{",
+        "{\"access_token\": 5}",
+        "null",
+        "{\"access_token\":\"a\\r\\nb\"}",
+    ] {
+        let setter = format!(
+            "localStorage.setItem('{key}', {});",
+            serde_json::to_string(corrupt).unwrap()
+        );
         js(&setter);
         assert_eq!(store.get().unwrap(), None, "{corrupt}");
     }
@@ -150,9 +183,16 @@ async fn corrupt_stored_json_is_treated_as_no_tokens() {
 async fn debug_and_display_never_show_token_text() {
     let base = tenant("secrets");
     configure(&base, json!({"refresh_fail": "invalid_grant"})).await;
-    let client = auth_client(&base, AuthConfig::new().store(WebStorageStore::local(&unique("dbg-")))).await;
+    let client = auth_client(
+        &base,
+        AuthConfig::new().store(WebStorageStore::local(&unique("dbg-"))),
+    )
+    .await;
     let pair = client.auth().unwrap().tokens().unwrap().unwrap();
-    let (access, refresh) = (pair.access_token.clone().unwrap(), pair.refresh_token.clone().unwrap());
+    let (access, refresh) = (
+        pair.access_token.clone().unwrap(),
+        pair.refresh_token.clone().unwrap(),
+    );
     let req = client
         .get("/api/items")
         .header("authorization", &format!("Bearer {access}"))

@@ -31,3 +31,54 @@ async fn relative_urls_need_a_base_url_in_node() {
     let err = Client::new().get("/echo").send().await.unwrap_err();
     assert_eq!(err.kind(), Kind::InvalidUrl);
 }
+
+#[wasm_bindgen_test]
+async fn a_stream_body_is_not_replayed_after_a_refresh() {
+    let base = tenant("node-stream");
+    let client = auth_client(&base, tokenfetch::AuthConfig::new()).await;
+    expire(&base).await;
+    let stream: web_sys::ReadableStream = js_sys::Function::new_no_args(
+        "return new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('hello')); c.close(); } });",
+    )
+    .call0(&wasm_bindgen::JsValue::NULL)
+    .unwrap()
+    .into();
+    let err = client
+        .post("/api/echo")
+        .stream(stream)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), Kind::Body, "{err}");
+    assert!(err.to_string().contains("cannot be sent again"), "{err}");
+    let stats = stats(&base).await;
+    let posts = stats["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == "/api/echo")
+        .count();
+    assert_eq!(posts, 1, "the stream request was sent once, not replayed");
+    // A stream sent once, without auth trouble, arrives whole.
+    client
+        .auth()
+        .unwrap()
+        .set_tokens(tokens(&base, None).await)
+        .unwrap();
+    let stream: web_sys::ReadableStream = js_sys::Function::new_no_args(
+        "return new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('hello')); c.close(); } });",
+    )
+    .call0(&wasm_bindgen::JsValue::NULL)
+    .unwrap()
+    .into();
+    let echo: Value = client
+        .post("/api/echo")
+        .stream(stream)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echo["body"], "hello");
+}

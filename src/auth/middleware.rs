@@ -50,13 +50,7 @@ async fn dispatch(next: Next<'_>, req: Request, ticket: Option<Ticket>) -> Resul
 
 impl AuthMiddleware {
     fn allowed(&self, url: &str) -> bool {
-        origin_of(url).is_some_and(|origin| {
-            self.session
-                .settings
-                .allowed_origins
-                .iter()
-                .any(|allowed| *allowed == origin)
-        })
+        origin_of(url).is_some_and(|origin| self.session.settings.allowed_origins.contains(&origin))
     }
 
     fn attach(&self, req: &mut Request, token: &str) -> Result<()> {

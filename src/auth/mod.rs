@@ -62,10 +62,10 @@ pub struct AuthConfig {
     pub(crate) header: String,
     pub(crate) scheme: String,
     pub(crate) statuses: Vec<u16>,
-    pub(crate) should_refresh: Option<Rc<dyn Fn(&Response) -> bool>>,
+    pub(crate) should_refresh: Option<session::RefreshPredicate>,
     pub(crate) skew: Option<Duration>,
     pub(crate) allowed_origins: Option<Vec<String>>,
-    pub(crate) on_session_expired: Option<Rc<dyn Fn(&Error)>>,
+    pub(crate) on_session_expired: Option<session::ExpiredCallback>,
     pub(crate) refresh: Option<Refresh>,
     pub(crate) refresh_timeout: Duration,
 }

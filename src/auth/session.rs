@@ -22,16 +22,21 @@ use crate::transport::Transport;
 pub(crate) type RefreshOutcome = Result<()>;
 type SharedRefresh = Shared<LocalBoxFuture<'static, RefreshOutcome>>;
 
+/// Decides whether a response should trigger a refresh.
+pub(crate) type RefreshPredicate = Rc<dyn Fn(&Response) -> bool>;
+/// Called when the session ends.
+pub(crate) type ExpiredCallback = Rc<dyn Fn(&Error)>;
+
 /// Everything fixed at build time.
 pub(crate) struct Settings {
     pub store: Rc<dyn TokenStore>,
     pub header: String,
     pub scheme: String,
     pub statuses: Vec<u16>,
-    pub should_refresh: Option<Rc<dyn Fn(&Response) -> bool>>,
+    pub should_refresh: Option<RefreshPredicate>,
     pub skew: Option<Duration>,
     pub allowed_origins: Vec<String>,
-    pub on_session_expired: Option<Rc<dyn Fn(&Error)>>,
+    pub on_session_expired: Option<ExpiredCallback>,
     pub refresh: Option<Refresh>,
     /// The refresh endpoint's resolved absolute URL.
     pub refresh_url: Option<String>,

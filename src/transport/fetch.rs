@@ -82,14 +82,20 @@ impl FetchBody {
     }
 }
 
-fn js_body(body: &Repr) -> Option<JsValue> {
-    match body {
+fn js_body(body: &Repr) -> Result<Option<JsValue>> {
+    Ok(match body {
         Repr::Empty => None,
         Repr::Text(t) => Some(JsValue::from_str(t)),
         Repr::Bytes(b) => Some(Uint8Array::from(&b[..]).into()),
         Repr::FormData(f) => Some(f.clone().into()),
         Repr::Blob(b) => Some(b.clone().into()),
-    }
+        Repr::Stream(s) => Some(
+            s.borrow_mut()
+                .take()
+                .ok_or_else(|| Error::new(Kind::Body, "a stream body can be sent only once"))?
+                .into(),
+        ),
+    })
 }
 
 fn build_request(req: &Request, controller: &AbortController) -> Result<web_sys::Request> {
@@ -105,7 +111,11 @@ fn build_request(req: &Request, controller: &AbortController) -> Result<web_sys:
         })?;
     }
     init.set_headers(&headers);
-    if let Some(body) = js_body(&req.body().0) {
+    if let Some(body) = js_body(&req.body().0)? {
+        if !req.body().is_replayable() {
+            // Required by fetch for stream bodies.
+            let _ = js_sys::Reflect::set(&init, &"duplex".into(), &"half".into());
+        }
         init.set_body(&body);
     }
     init.set_signal(Some(&controller.signal()));
