@@ -38,14 +38,17 @@ fn jwt(id: u32, ttl: i64) -> String {
     )
 }
 
+/// What the fake server saw: (URL or body, Authorization header).
+type Seen = Rc<RefCell<Vec<(String, Option<String>)>>>;
+
 /// One valid access token at a time; `/refresh` rotates it.
 #[derive(Clone)]
 struct FakeServer {
     valid: Rc<RefCell<String>>,
     ttl: i64,
     refreshes: Rc<Cell<u32>>,
-    refresh_bodies: Rc<RefCell<Vec<(String, Option<String>)>>>,
-    api_calls: Rc<RefCell<Vec<(String, Option<String>)>>>,
+    refresh_bodies: Seen,
+    api_calls: Seen,
     refresh_status: Rc<Cell<u16>>,
 }
 
