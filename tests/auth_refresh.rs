@@ -80,12 +80,7 @@ async fn storm_of_50_refreshes_once_and_replays_in_issue_order() {
 
     let stats = stats(&base).await;
     assert_eq!(count(&stats, "refresh_count"), 1);
-    let mut seen: Vec<u64> = stats["seq"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
+    let mut seen = seq(&stats);
     seen.sort();
     assert_eq!(seen, (0..50).collect::<Vec<_>>());
     let replays: Vec<u64> = dispatched
@@ -135,12 +130,7 @@ async fn new_requests_during_a_refresh_wait_and_never_send_the_stale_token() {
         "only the trigger used the stale token"
     );
     assert_eq!(count(&stats, "refresh_count"), 1);
-    let mut seq: Vec<u64> = stats["seq"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
+    let mut seq = seq(&stats);
     seq.sort();
     assert_eq!(seq, (0..10).collect::<Vec<_>>());
     // Released to fetch in issue order (the server may see them reordered across connections).
@@ -204,12 +194,7 @@ async fn sequential_chain_keeps_its_order_across_a_refresh() {
         );
     }
     let stats = stats(&base).await;
-    let seq: Vec<u64> = stats["seq"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
+    let seq = seq(&stats);
     assert_eq!(seq, (0..10).collect::<Vec<_>>());
     assert_eq!(count(&stats, "refresh_count"), 1);
 }
@@ -334,12 +319,7 @@ async fn aborting_one_waiter_fails_only_that_one() {
     }
     let stats = stats(&base).await;
     assert_eq!(count(&stats, "refresh_count"), 1);
-    let mut seq: Vec<u64> = stats["seq"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
+    let mut seq = seq(&stats);
     seq.sort();
     assert_eq!(seq, [0, 1, 3, 4]);
 }

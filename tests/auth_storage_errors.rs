@@ -7,16 +7,9 @@ mod common;
 use common::*;
 use tokenfetch::auth::{TokenStore, WebStorageStore};
 use tokenfetch::{AuthConfig, Client, Kind, Tokens};
-use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn js(code: &str) {
-    js_sys::Function::new_no_args(code)
-        .call0(&JsValue::NULL)
-        .expect("test JS threw");
-}
 
 #[wasm_bindgen_test]
 async fn throwing_storage_is_a_typed_error() {

@@ -12,17 +12,10 @@ use futures::future::join_all;
 use serde_json::json;
 use tokenfetch::auth::{CookieStore, MemoryStore, TokenStore, WebStorageStore};
 use tokenfetch::{AuthConfig, Client, Tokens};
-use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn js(code: &str) -> JsValue {
-    js_sys::Function::new_no_args(code)
-        .call0(&JsValue::NULL)
-        .expect("test JS threw")
-}
 
 fn unique(name: &str) -> String {
     format!("{name}{}", (js_sys::Math::random() * 1e9) as u64)

@@ -11,16 +11,9 @@ use std::time::Duration;
 use common::*;
 use futures::future::{select, Either};
 use tokenfetch::{Client, Kind};
-use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn js(code: &str) -> JsValue {
-    js_sys::Function::new_no_args(code)
-        .call0(&JsValue::NULL)
-        .expect("test JS threw")
-}
 
 /// Replace `globalThis.fetch` with `body` (a function body taking `req`); the original stays in
 /// `globalThis.__realFetch`.

@@ -129,3 +129,20 @@ pub fn count(stats: &Value, key: &str) -> u64 {
         .as_u64()
         .unwrap_or_else(|| panic!("no {key} in stats"))
 }
+
+/// The `/api/seq/{n}` numbers the server accepted, in arrival order.
+pub fn seq(stats: &Value) -> Vec<u64> {
+    stats["seq"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect()
+}
+
+/// Run a snippet of JavaScript (a function body) in the test page and return its value.
+pub fn js(code: &str) -> wasm_bindgen::JsValue {
+    js_sys::Function::new_no_args(code)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .expect("test JS threw")
+}
