@@ -113,6 +113,21 @@ impl RequestBuilder {
         })
     }
 
+    /// Overall deadline for this request (all attempts, backoff and refresh wait).
+    pub fn total_timeout(self, timeout: Duration) -> Self {
+        self.map(|r| {
+            if timeout.is_zero() {
+                return Err(crate::error::Error::new(
+                    crate::error::Kind::Builder,
+                    "total timeout must be greater than zero",
+                ));
+            }
+            r.extensions_mut()
+                .insert(crate::client::TotalTimeout(timeout));
+            Ok(())
+        })
+    }
+
     /// No timeout for this request, whatever the client's is.
     pub fn no_timeout(self) -> Self {
         self.map(|r| {
@@ -144,6 +159,12 @@ impl RequestBuilder {
             r.extensions_mut().insert(value);
             Ok(())
         })
+    }
+
+    /// Use this retry policy for this request instead of the client's (`RetryPolicy::none()`
+    /// to never retry it).
+    pub fn retry(self, policy: crate::RetryPolicy) -> Self {
+        self.extension(policy)
     }
 
     /// Send this request without the auth token, even to an allowed origin.

@@ -1,5 +1,6 @@
 //! The client: shared configuration, the middleware chain and the transport.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
 use std::rc::Rc;
@@ -10,6 +11,7 @@ use futures::future::{select, Either};
 use crate::builder::RequestBuilder;
 use crate::cancel::CancelHandle;
 use crate::error::{Error, Kind, Result};
+use crate::events::{Event, Events, Listener, RequestId};
 use crate::headers::HeaderMap;
 use crate::method::Method;
 use crate::middleware::{Middleware, Next};
@@ -26,6 +28,9 @@ pub(crate) struct ClientInner {
     middleware: Vec<Rc<dyn Middleware>>,
     transport: Rc<dyn Transport>,
     auth: Option<crate::auth::Auth>,
+    events: Events,
+    total_timeout: Option<Duration>,
+    next_id: Cell<u64>,
 }
 
 /// An HTTP client. Cheap to clone: clones share configuration, middleware and their state
@@ -115,16 +120,48 @@ impl Client {
     }
 
     /// Send a request through the middleware chain and the transport. The request's cancel
-    /// handle, if any, cancels it in every phase.
-    pub async fn execute(&self, req: Request) -> Result<Response> {
+    /// handle, if any, cancels it in every phase; the total timeout covers all of it.
+    pub async fn execute(&self, mut req: Request) -> Result<Response> {
         req.validate()
             .map_err(|e| e.with_url(req.url().to_string()))?;
-        let cancel = req.cancel_handle().cloned();
-        let next = Next::new(&self.inner.middleware, &*self.inner.transport);
-        let mut response = match &cancel {
-            Some(cancel) => race_cancel(next.run(req), cancel).await?,
-            None => next.run(req).await?,
+        let inner = &self.inner;
+        let id = match req.extensions().get::<RequestId>() {
+            Some(id) => id.0,
+            None => {
+                let id = inner.next_id.get() + 1;
+                inner.next_id.set(id);
+                req.extensions_mut().insert(RequestId(id));
+                id
+            }
         };
+        let start = crate::time::now_ms();
+        let cancel = req.cancel_handle().cloned();
+        let total = req
+            .extensions()
+            .get::<TotalTimeout>()
+            .map(|t| t.0)
+            .or(inner.total_timeout);
+        let url = req.url().to_string();
+        let next = Next::new(&inner.middleware, &*inner.transport, &inner.events);
+        let chain = async {
+            match total {
+                Some(total) => race_total(next.run(req), total).await,
+                None => next.run(req).await,
+            }
+        };
+        let result = match &cancel {
+            Some(cancel) => race_cancel(chain, cancel).await,
+            None => chain.await,
+        };
+        inner.events.emit(|| Event::Finished {
+            id,
+            outcome: result.as_ref().map(Response::status).map_err(Clone::clone),
+            elapsed: crate::time::since(start),
+        });
+        let mut response = result.map_err(|e| match e.url() {
+            Some(_) => e,
+            None => e.with_url(url),
+        })?;
         response.set_cancel_handle(cancel);
         Ok(response)
     }
@@ -161,6 +198,24 @@ pub(crate) async fn race_cancel<T>(
     }
 }
 
+/// A per-request overall deadline (see [`RequestBuilder::total_timeout`](crate::RequestBuilder::total_timeout)).
+#[derive(Clone, Copy, Debug)]
+pub struct TotalTimeout(pub Duration);
+
+/// Run `fut` unless `total` passes first (then `Kind::TotalTimeout`).
+async fn race_total<T>(fut: impl Future<Output = Result<T>>, total: Duration) -> Result<T> {
+    match select(pin!(fut), pin!(crate::time::sleep(total))).await {
+        Either::Left((result, _)) => result,
+        Either::Right(_) => Err(Error::new(
+            Kind::TotalTimeout,
+            format!(
+                "no answer within the total timeout of {} ms",
+                total.as_millis()
+            ),
+        )),
+    }
+}
+
 /// Configures a [`Client`]. Every setter records the first error; [`build`](Self::build)
 /// returns it, so a bad base URL or header is an `Err`, never a panic.
 #[must_use]
@@ -172,6 +227,8 @@ pub struct ClientBuilder {
     middleware: Vec<Rc<dyn Middleware>>,
     transport: Option<Rc<dyn Transport>>,
     auth: Option<(usize, crate::auth::AuthConfig)>,
+    listeners: Vec<Listener>,
+    total_timeout: Option<Duration>,
     error: Option<Error>,
 }
 
@@ -186,6 +243,8 @@ impl ClientBuilder {
             middleware: Vec::new(),
             transport: None,
             auth: None,
+            listeners: Vec::new(),
+            total_timeout: None,
             error: None,
         }
     }
@@ -211,6 +270,25 @@ impl ClientBuilder {
             ));
         }
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overall deadline for every request: all attempts, backoff sleeps and any wait for a token
+    /// refresh. Fails with [`Kind::TotalTimeout`] (per attempt: [`timeout`](Self::timeout)).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        if timeout.is_zero() {
+            return self.fail(Error::new(
+                Kind::Builder,
+                "total timeout must be greater than zero",
+            ));
+        }
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Observe every request's lifecycle (see [`Event`]).
+    pub fn on_event(mut self, listener: impl Fn(&Event) + 'static) -> Self {
+        self.listeners.push(Rc::new(listener));
         self
     }
 
@@ -244,6 +322,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Retry transient failures (see [`RetryPolicy`](crate::RetryPolicy)); the retry
+    /// middleware takes this place in the chain. Put it after `.auth(..)` so each retry carries
+    /// the current token.
+    pub fn retry(self, policy: crate::RetryPolicy) -> Self {
+        self.with(crate::Retry::new(policy))
+    }
+
     /// Replace the transport (default: [`FetchTransport`]).
     pub fn transport<T: Transport>(mut self, transport: T) -> Self {
         self.transport = Some(Rc::new(transport));
@@ -260,11 +345,13 @@ impl ClientBuilder {
             None => crate::transport::page_origin().and_then(|o| BaseUrl::parse(&o).ok()),
         };
         let transport = self.transport.unwrap_or_else(|| Rc::new(FetchTransport));
+        let events = Events::new(self.listeners);
         let mut middleware = self.middleware;
         let auth = match self.auth {
             Some((position, config)) => {
                 let settings = config.settings(base.as_ref(), self.credentials)?;
-                let session = crate::auth::Session::new(settings, transport.clone());
+                let session =
+                    crate::auth::Session::new(settings, transport.clone(), events.clone());
                 let layer = crate::auth::AuthMiddleware {
                     session: session.clone(),
                 };
@@ -282,6 +369,9 @@ impl ClientBuilder {
                 middleware,
                 transport,
                 auth,
+                events,
+                total_timeout: self.total_timeout,
+                next_id: Cell::new(0),
             }),
         })
     }

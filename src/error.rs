@@ -29,8 +29,11 @@ pub enum Kind {
     Body,
     /// `fetch` failed: connection refused, DNS, CORS, offline, ...
     Network,
-    /// The request did not finish within its timeout.
+    /// An attempt did not finish within its timeout.
     Timeout,
+    /// The whole request (attempts, backoff, refresh wait) did not finish within its total
+    /// timeout.
+    TotalTimeout,
     /// The request was canceled by the caller (cancel handle, dropped future, logout).
     Canceled,
     /// The server answered with an error status (see [`Response::error_for_status`](crate::Response::error_for_status)).
@@ -56,6 +59,7 @@ impl Kind {
             Kind::Body => "request body error",
             Kind::Network => "network error",
             Kind::Timeout => "request timed out",
+            Kind::TotalTimeout => "total timeout exceeded",
             Kind::Canceled => "request canceled",
             Kind::Status(_) => "HTTP status error",
             Kind::Decode => "error decoding response body",
@@ -148,9 +152,9 @@ impl Error {
         self.inner.source.as_ref()
     }
 
-    /// True for [`Kind::Timeout`].
+    /// True for [`Kind::Timeout`] and [`Kind::TotalTimeout`].
     pub fn is_timeout(&self) -> bool {
-        self.kind() == Kind::Timeout
+        matches!(self.kind(), Kind::Timeout | Kind::TotalTimeout)
     }
     /// True for [`Kind::Canceled`].
     pub fn is_canceled(&self) -> bool {

@@ -29,6 +29,32 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
+/// The time since `start` (a [`now_ms`] reading); zero if the clock went backwards.
+pub fn since(start: f64) -> Duration {
+    Duration::from_secs_f64(((now_ms() - start) / 1000.0).max(0.0))
+}
+
+/// A random number in `[0, 1)` (for backoff jitter): `Math.random()` in the browser.
+#[cfg(target_arch = "wasm32")]
+pub fn random() -> f64 {
+    js_sys::Math::random()
+}
+
+/// A random number in `[0, 1)` (for backoff jitter): a xorshift seeded from the clock.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn random() -> f64 {
+    use std::cell::Cell;
+    thread_local!(static STATE: Cell<u64> = Cell::new((now_ms() * 1000.0) as u64 | 1));
+    STATE.with(|s| {
+        let mut x = s.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.set(x);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    })
+}
+
 /// Sleep for `d` (clamped to [`MAX_DELAY`]). Dropping the future clears the timer.
 #[cfg(target_arch = "wasm32")]
 pub async fn sleep(d: Duration) {

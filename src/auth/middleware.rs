@@ -11,6 +11,7 @@ use super::turnstile::Ticket;
 use super::SkipAuth;
 use crate::client::race_cancel;
 use crate::error::{Error, Kind, Result};
+use crate::events::{ids, Event, Replay};
 use crate::middleware::{Middleware, Next};
 use crate::request::Request;
 use crate::response::Response;
@@ -76,17 +77,22 @@ impl AuthMiddleware {
     async fn authorize(&self, original: Request, next: Next<'_>) -> Result<Response> {
         let session = &self.session;
         let seq = session.next_seq();
+        let (id, _) = ids(&original);
+        let waiting = || next.emit(|| Event::WaitingForRefresh { id });
 
         // 1. Pause while a refresh is in flight; refresh first if the token is about to expire.
         let mut ticket = None;
         if let Some(refresh) = session.in_flight() {
             ticket = Some(session.turnstile.enter(seq));
+            waiting();
             refresh.await?;
         }
         let mut tokens = session.tokens()?;
         if tokens.as_ref().is_some_and(|t| session.needs_preemptive(t)) {
             ticket.get_or_insert_with(|| session.turnstile.enter(seq));
-            session.refresh().await?;
+            let refresh = session.refresh();
+            waiting();
+            refresh.await?;
             tokens = session.tokens()?;
         }
 
@@ -112,12 +118,17 @@ impl AuthMiddleware {
         drop(res);
         let ticket = session.turnstile.enter(seq);
         let current = session.tokens()?.and_then(|t| t.access_token);
-        if current == used {
-            session.refresh().await?;
-        } else if let Some(refresh) = session.in_flight() {
+        let refresh = match current == used {
+            true => Some(session.refresh()),
+            false => session.in_flight(),
+        };
+        if let Some(refresh) = refresh {
+            waiting();
             refresh.await?;
         }
         let mut replay = original;
+        replay.extensions_mut().insert(Replay);
+        next.emit(|| Event::Replayed { id });
         match session.tokens()?.and_then(|t| t.access_token) {
             Some(token) => self.attach(&mut replay, &token)?,
             None => {

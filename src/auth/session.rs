@@ -14,6 +14,7 @@ use super::tokens::Tokens;
 use super::turnstile::Turnstile;
 use crate::cancel::CancelHandle;
 use crate::error::{Error, Kind, Result};
+use crate::events::{Event, Events};
 use crate::request::Credentials;
 use crate::response::Response;
 use crate::transport::Transport;
@@ -47,6 +48,7 @@ pub(crate) struct Settings {
 pub(crate) struct Session {
     pub settings: Settings,
     transport: Rc<dyn Transport>,
+    pub events: Events,
     inflight: RefCell<Option<SharedRefresh>>,
     /// Bumped by every successful refresh.
     generation: Cell<u64>,
@@ -62,10 +64,11 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub fn new(settings: Settings, transport: Rc<dyn Transport>) -> Rc<Session> {
+    pub fn new(settings: Settings, transport: Rc<dyn Transport>, events: Events) -> Rc<Session> {
         Rc::new(Session {
             settings,
             transport,
+            events,
             inflight: RefCell::new(None),
             generation: Cell::new(0),
             epoch: Cell::new(0),
@@ -152,6 +155,7 @@ impl Session {
             Box::pin(async move { this.run().await });
         let shared = fut.shared();
         *self.inflight.borrow_mut() = Some(shared.clone());
+        self.events.emit(|| Event::RefreshStarted);
         // Spawned, so canceling the request that started it cancels nothing for the others.
         crate::task::spawn_local(shared.clone().map(drop));
         shared
@@ -177,12 +181,24 @@ impl Session {
                 self.settings.store.set(&tokens)?;
                 *self.fresh.borrow_mut() = tokens.access_token.clone();
                 self.generation.set(self.generation.get() + 1);
+                let generation = self.generation.get();
+                self.events.emit(|| Event::Refreshed { generation });
                 Ok(())
             }
-            Err(Failure::Transient(error)) => Err(error),
+            Err(Failure::Transient(error)) => {
+                self.events.emit(|| Event::RefreshFailed {
+                    error: error.clone(),
+                    session_expired: false,
+                });
+                Err(error)
+            }
             Err(Failure::Expired(cause)) => {
                 let _ = self.settings.store.clear();
                 let error = Error::new(Kind::SessionExpired, "").with_source(cause);
+                self.events.emit(|| Event::RefreshFailed {
+                    error: error.clone(),
+                    session_expired: true,
+                });
                 if let Some(callback) = &self.settings.on_session_expired {
                     callback(&error);
                 }

@@ -22,7 +22,14 @@ use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
 
+mod retry;
+mod retry_policy;
+
+pub use retry::Retry;
+pub use retry_policy::{RetryPolicy, RetryPredicate};
+
 use crate::error::Result;
+use crate::events::{ids, Event, Events, Replay};
 use crate::request::Request;
 use crate::response::Response;
 use crate::transport::Transport;
@@ -49,14 +56,62 @@ where
 pub struct Next<'a> {
     middleware: &'a [Rc<dyn Middleware>],
     transport: &'a dyn Transport,
+    events: &'a Events,
 }
 
 impl<'a> Next<'a> {
-    pub(crate) fn new(middleware: &'a [Rc<dyn Middleware>], transport: &'a dyn Transport) -> Self {
+    pub(crate) fn new(
+        middleware: &'a [Rc<dyn Middleware>],
+        transport: &'a dyn Transport,
+        events: &'a Events,
+    ) -> Self {
         Next {
             middleware,
             transport,
+            events,
         }
+    }
+
+    /// Tell the client's event listeners about something (built only if someone listens).
+    pub(crate) fn emit(&self, event: impl FnOnce() -> Event) {
+        self.events.emit(event);
+    }
+
+    /// Send to the transport, reporting `Sent` and `Response`/`AttemptFailed` events.
+    fn transport(self, req: Request) -> LocalBoxFuture<'a, Result<Response>> {
+        if self.events.is_empty() {
+            return self.transport.send(req);
+        }
+        let (id, attempt) = ids(&req);
+        let replay = req.extensions().get::<Replay>().is_some();
+        self.events.emit(|| Event::Sent {
+            id,
+            attempt,
+            replay,
+            request: req.clone(),
+        });
+        let start = crate::time::now_ms();
+        let sent = self.transport.send(req);
+        Box::pin(async move {
+            let result = sent.await;
+            let elapsed = crate::time::since(start);
+            self.events.emit(|| match &result {
+                Ok(res) => Event::Response {
+                    id,
+                    attempt,
+                    status: res.status(),
+                    headers: res.headers().clone(),
+                    elapsed,
+                },
+                Err(error) => Event::AttemptFailed {
+                    id,
+                    attempt,
+                    error: error.clone(),
+                    elapsed,
+                },
+            });
+            result
+        })
     }
 
     /// Run the rest of the chain with `req`.
@@ -66,10 +121,10 @@ impl<'a> Next<'a> {
                 req,
                 Next {
                     middleware: rest,
-                    transport: self.transport,
+                    ..self
                 },
             ),
-            None => self.transport.send(req),
+            None => self.transport(req),
         }
     }
 }
