@@ -167,6 +167,12 @@ impl RequestBuilder {
         self.extension(policy)
     }
 
+    /// Share (or not) one fetch with identical requests in flight; needs
+    /// [`ClientBuilder::dedupe`](crate::ClientBuilder::dedupe). Only GET and HEAD are ever merged.
+    pub fn dedupe(self, on: bool) -> Self {
+        self.extension(crate::middleware::DedupeRequest(on))
+    }
+
     /// Send this request without the auth token, even to an allowed origin.
     pub fn skip_auth(self) -> Self {
         self.extension(crate::auth::SkipAuth)

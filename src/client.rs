@@ -14,7 +14,7 @@ use crate::error::{Error, Kind, Result};
 use crate::events::{Event, Events, Listener, RequestId};
 use crate::headers::HeaderMap;
 use crate::method::Method;
-use crate::middleware::{Middleware, Next};
+use crate::middleware::{Chain, Middleware, Next};
 use crate::request::{Credentials, Request};
 use crate::response::Response;
 use crate::transport::{FetchTransport, Transport};
@@ -25,10 +25,8 @@ pub(crate) struct ClientInner {
     pub(crate) default_headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
     pub(crate) credentials: Credentials,
-    middleware: Vec<Rc<dyn Middleware>>,
-    transport: Rc<dyn Transport>,
+    chain: Rc<Chain>,
     auth: Option<crate::auth::Auth>,
-    events: Events,
     total_timeout: Option<Duration>,
     next_id: Cell<u64>,
 }
@@ -142,7 +140,7 @@ impl Client {
             .map(|t| t.0)
             .or(inner.total_timeout);
         let url = req.url().to_string();
-        let next = Next::new(&inner.middleware, &*inner.transport, &inner.events);
+        let next = Next::new(&inner.chain);
         let chain = async {
             match total {
                 Some(total) => race_total(next.run(req), total).await,
@@ -153,7 +151,7 @@ impl Client {
             Some(cancel) => race_cancel(chain, cancel).await,
             None => chain.await,
         };
-        inner.events.emit(|| Event::Finished {
+        inner.chain.events.emit(|| Event::Finished {
             id,
             outcome: result.as_ref().map(Response::status).map_err(Clone::clone),
             elapsed: crate::time::since(start),
@@ -178,7 +176,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_origin", &self.base_origin())
             .field("timeout", &self.inner.timeout)
-            .field("middleware", &self.inner.middleware.len())
+            .field("middleware", &self.inner.chain.middleware.len())
             .finish_non_exhaustive()
     }
 }
@@ -329,6 +327,20 @@ impl ClientBuilder {
         self.with(crate::Retry::new(policy))
     }
 
+    /// Share one fetch between identical GET/HEAD requests in flight at the same time
+    /// (see [`Dedupe`](crate::middleware::Dedupe)). `by_default: false` merges only requests
+    /// that ask with [`RequestBuilder::dedupe`](crate::RequestBuilder::dedupe). Put it after
+    /// `.auth(..)` so the token is part of the key.
+    pub fn dedupe(self, by_default: bool) -> Self {
+        self.with(crate::middleware::Dedupe::new(by_default))
+    }
+
+    /// Limit concurrency and rate (see [`RateLimit`](crate::middleware::RateLimit)); put it
+    /// last so it counts real attempts.
+    pub fn rate_limit(self, limit: crate::middleware::RateLimit) -> Self {
+        self.with(limit)
+    }
+
     /// Replace the transport (default: [`FetchTransport`]).
     pub fn transport<T: Transport>(mut self, transport: T) -> Self {
         self.transport = Some(Rc::new(transport));
@@ -366,10 +378,12 @@ impl ClientBuilder {
                 default_headers: self.default_headers,
                 timeout: self.timeout,
                 credentials: self.credentials,
-                middleware,
-                transport,
+                chain: Rc::new(Chain {
+                    middleware,
+                    transport,
+                    events,
+                }),
                 auth,
-                events,
                 total_timeout: self.total_timeout,
                 next_id: Cell::new(0),
             }),

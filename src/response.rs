@@ -18,6 +18,30 @@ pub(crate) enum ResponseBody {
     Fetch(crate::transport::FetchBody),
 }
 
+/// A fully read response that can be turned into any number of [`Response`]s.
+#[derive(Clone)]
+pub(crate) struct Snapshot {
+    status: StatusCode,
+    headers: HeaderMap,
+    url: Rc<str>,
+    redirected: bool,
+    body: Rc<[u8]>,
+}
+
+impl Snapshot {
+    /// A new response with this status, headers and body.
+    pub fn to_response(&self) -> Response {
+        Response {
+            status: self.status,
+            headers: self.headers.clone(),
+            url: self.url.clone(),
+            redirected: self.redirected,
+            body: ResponseBody::Buffered(self.body.clone()),
+            cancel: None,
+        }
+    }
+}
+
 /// An HTTP response.
 pub struct Response {
     status: StatusCode,
@@ -69,6 +93,24 @@ impl Response {
 
     pub(crate) fn set_cancel_handle(&mut self, cancel: Option<CancelHandle>) {
         self.cancel = cancel;
+    }
+
+    /// Read the whole body now, keeping status and headers.
+    pub(crate) async fn snapshot(self) -> Result<Snapshot> {
+        let (status, headers, url, redirected) = (
+            self.status,
+            self.headers.clone(),
+            self.url.clone(),
+            self.redirected,
+        );
+        let body = self.bytes().await?;
+        Ok(Snapshot {
+            status,
+            headers,
+            url,
+            redirected,
+            body: body.into(),
+        })
     }
 
     /// The status code.

@@ -22,9 +22,13 @@ use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
 
+mod dedupe;
+mod rate_limit;
 mod retry;
 mod retry_policy;
 
+pub use dedupe::{Dedupe, DedupeRequest};
+pub use rate_limit::RateLimit;
 pub use retry::Retry;
 pub use retry_policy::{RetryPolicy, RetryPredicate};
 
@@ -50,52 +54,77 @@ where
     }
 }
 
+/// The middleware list, the transport and the event listeners of one client.
+pub(crate) struct Chain {
+    pub middleware: Vec<Rc<dyn Middleware>>,
+    pub transport: Rc<dyn Transport>,
+    pub events: Events,
+}
+
 /// The rest of the chain after the current middleware, then the transport. `Copy`, so a
 /// middleware can run it more than once (retry, replay).
 #[derive(Clone, Copy)]
 pub struct Next<'a> {
-    middleware: &'a [Rc<dyn Middleware>],
-    transport: &'a dyn Transport,
-    events: &'a Events,
+    chain: &'a Rc<Chain>,
+    index: usize,
+}
+
+/// A [`Next`] that owns its chain, for work that must outlive the middleware call that
+/// started it (a de-duplicated fetch shared by several callers).
+pub(crate) struct DetachedNext {
+    chain: Rc<Chain>,
+    index: usize,
+}
+
+impl DetachedNext {
+    pub fn run(self, req: Request) -> LocalBoxFuture<'static, Result<Response>> {
+        Box::pin(async move {
+            let next = Next {
+                chain: &self.chain,
+                index: self.index,
+            };
+            next.run(req).await
+        })
+    }
 }
 
 impl<'a> Next<'a> {
-    pub(crate) fn new(
-        middleware: &'a [Rc<dyn Middleware>],
-        transport: &'a dyn Transport,
-        events: &'a Events,
-    ) -> Self {
-        Next {
-            middleware,
-            transport,
-            events,
-        }
+    pub(crate) fn new(chain: &'a Rc<Chain>) -> Self {
+        Next { chain, index: 0 }
     }
 
     /// Tell the client's event listeners about something (built only if someone listens).
     pub(crate) fn emit(&self, event: impl FnOnce() -> Event) {
-        self.events.emit(event);
+        self.chain.events.emit(event);
+    }
+
+    pub(crate) fn detach(&self) -> DetachedNext {
+        DetachedNext {
+            chain: self.chain.clone(),
+            index: self.index,
+        }
     }
 
     /// Send to the transport, reporting `Sent` and `Response`/`AttemptFailed` events.
     fn transport(self, req: Request) -> LocalBoxFuture<'a, Result<Response>> {
-        if self.events.is_empty() {
-            return self.transport.send(req);
+        let (transport, events) = (&*self.chain.transport, &self.chain.events);
+        if events.is_empty() {
+            return transport.send(req);
         }
         let (id, attempt) = ids(&req);
         let replay = req.extensions().get::<Replay>().is_some();
-        self.events.emit(|| Event::Sent {
+        events.emit(|| Event::Sent {
             id,
             attempt,
             replay,
             request: req.clone(),
         });
         let start = crate::time::now_ms();
-        let sent = self.transport.send(req);
+        let sent = transport.send(req);
         Box::pin(async move {
             let result = sent.await;
             let elapsed = crate::time::since(start);
-            self.events.emit(|| match &result {
+            events.emit(|| match &result {
                 Ok(res) => Event::Response {
                     id,
                     attempt,
@@ -116,11 +145,11 @@ impl<'a> Next<'a> {
 
     /// Run the rest of the chain with `req`.
     pub fn run(self, req: Request) -> LocalBoxFuture<'a, Result<Response>> {
-        match self.middleware.split_first() {
-            Some((first, rest)) => first.handle(
+        match self.chain.middleware.get(self.index) {
+            Some(first) => first.handle(
                 req,
                 Next {
-                    middleware: rest,
+                    index: self.index + 1,
                     ..self
                 },
             ),
@@ -131,6 +160,7 @@ impl<'a> Next<'a> {
 
 impl std::fmt::Debug for Next<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Next({} middleware left)", self.middleware.len())
+        let left = self.chain.middleware.len().saturating_sub(self.index);
+        write!(f, "Next({left} middleware left)")
     }
 }

@@ -1,0 +1,118 @@
+//! De-duplication: identical GET/HEAD requests in flight at the same time share one fetch.
+//!
+//! The key is the method, the full URL and every request header (so requests with different
+//! tokens, `Accept` or languages are never merged). The shared fetch is driven by whoever still
+//! waits for it: a caller that cancels leaves, the others keep waiting, and the fetch is
+//! aborted only when nobody waits any more. Each caller gets its own complete response.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures::future::{LocalBoxFuture, Shared, WeakShared};
+use futures::FutureExt;
+
+use super::{Middleware, Next};
+use crate::error::Result;
+use crate::method::Method;
+use crate::request::Request;
+use crate::response::{Response, Snapshot};
+
+type SharedFetch = Shared<LocalBoxFuture<'static, Result<Snapshot>>>;
+
+/// Per-request switch: `.extension(DedupeRequest(true))` (see
+/// [`RequestBuilder::dedupe`](crate::RequestBuilder::dedupe)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DedupeRequest(pub bool);
+
+/// The de-duplication middleware; add it with
+/// [`ClientBuilder::dedupe`](crate::ClientBuilder::dedupe).
+#[derive(Clone, Default)]
+pub struct Dedupe {
+    by_default: bool,
+    in_flight: Rc<RefCell<HashMap<String, WeakShared<LocalBoxFuture<'static, Result<Snapshot>>>>>>,
+}
+
+impl Dedupe {
+    /// `by_default`: merge every eligible request, or only those that ask for it.
+    pub fn new(by_default: bool) -> Self {
+        Dedupe {
+            by_default,
+            in_flight: Rc::default(),
+        }
+    }
+
+    /// Requests currently shared (for tests and diagnostics).
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
+            .borrow()
+            .values()
+            .filter(|w| w.upgrade().is_some())
+            .count()
+    }
+}
+
+impl std::fmt::Debug for Dedupe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dedupe")
+            .field("by_default", &self.by_default)
+            .field("in_flight", &self.in_flight())
+            .finish()
+    }
+}
+
+fn key(req: &Request) -> String {
+    let mut headers: Vec<(&str, &str)> = req.headers().iter().collect();
+    headers.sort();
+    let mut key = format!("{} {} {:?}", req.method(), req.url(), req.credentials());
+    for (name, value) in headers {
+        key.push('\n');
+        key.push_str(name);
+        key.push(':');
+        key.push_str(value);
+    }
+    key
+}
+
+impl Middleware for Dedupe {
+    fn handle<'a>(&'a self, req: Request, next: Next<'a>) -> LocalBoxFuture<'a, Result<Response>> {
+        Box::pin(async move {
+            let wanted = req
+                .extensions()
+                .get::<DedupeRequest>()
+                .map_or(self.by_default, |d| d.0);
+            let eligible = *req.method() == Method::GET || *req.method() == Method::HEAD;
+            if !wanted || !eligible {
+                return next.run(req).await;
+            }
+            let key = key(&req);
+            let existing = self
+                .in_flight
+                .borrow()
+                .get(&key)
+                .and_then(WeakShared::upgrade);
+            let shared: SharedFetch = match existing {
+                Some(shared) => shared,
+                None => {
+                    let map = self.in_flight.clone();
+                    let done_key = key.clone();
+                    let fetch = next.detach().run(req);
+                    let fut: LocalBoxFuture<'static, Result<Snapshot>> = Box::pin(async move {
+                        let result = match fetch.await {
+                            Ok(res) => res.snapshot().await,
+                            Err(e) => Err(e),
+                        };
+                        map.borrow_mut().remove(&done_key);
+                        result
+                    });
+                    let shared = fut.shared();
+                    if let Some(weak) = shared.downgrade() {
+                        self.in_flight.borrow_mut().insert(key, weak);
+                    }
+                    shared
+                }
+            };
+            shared.await.map(|snapshot| snapshot.to_response())
+        })
+    }
+}

@@ -1,0 +1,265 @@
+//! Client-side rate limiting: at most `max_concurrent` requests in flight and at most
+//! `per_second` started per second (token bucket). Requests wait in one FIFO queue, so they
+//! are released in the order they were issued; a waiting request can be canceled or time out
+//! (it simply leaves the queue).
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+use std::time::Duration;
+
+use futures::future::LocalBoxFuture;
+
+use super::{Middleware, Next};
+use crate::error::{Error, Kind, Result};
+use crate::request::Request;
+use crate::response::Response;
+
+#[derive(Default)]
+struct State {
+    active: Cell<usize>,
+    queue: RefCell<VecDeque<(u64, Option<Waker>)>>,
+    next_ticket: Cell<u64>,
+    /// Token bucket: tokens available and when they were counted (ms).
+    tokens: Cell<f64>,
+    counted_at: Cell<f64>,
+}
+
+/// Limits how many requests run at once and how many start per second; add it with
+/// [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit).
+#[derive(Clone)]
+pub struct RateLimit {
+    max_concurrent: Option<usize>,
+    per_second: Option<f64>,
+    state: Rc<State>,
+}
+
+impl std::fmt::Debug for RateLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimit")
+            .field("max_concurrent", &self.max_concurrent)
+            .field("per_second", &self.per_second)
+            .field("active", &self.state.active.get())
+            .field("waiting", &self.state.queue.borrow().len())
+            .finish()
+    }
+}
+
+/// A place in the queue; leaving it (drop) lets the next one go.
+struct Ticket {
+    id: u64,
+    state: Rc<State>,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        self.state
+            .queue
+            .borrow_mut()
+            .retain(|(id, _)| *id != self.id);
+        wake_head(&self.state);
+    }
+}
+
+/// A running request's slot; dropping it frees the slot.
+struct Permit {
+    state: Rc<State>,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.state.active.set(self.state.active.get() - 1);
+        wake_head(&self.state);
+    }
+}
+
+fn wake_head(state: &State) {
+    let waker = state
+        .queue
+        .borrow_mut()
+        .front_mut()
+        .and_then(|(_, w)| w.take());
+    if let Some(waker) = waker {
+        waker.wake();
+    }
+}
+
+impl RateLimit {
+    /// No limits yet; set them with [`max_concurrent`](Self::max_concurrent) and
+    /// [`per_second`](Self::per_second).
+    pub fn new() -> Self {
+        RateLimit {
+            max_concurrent: None,
+            per_second: None,
+            state: Rc::default(),
+        }
+    }
+
+    /// At most `n` requests in flight (until their headers arrive); others wait in line.
+    pub fn max_concurrent(mut self, n: usize) -> Result<Self> {
+        if n == 0 {
+            return Err(Error::new(
+                Kind::Builder,
+                "max_concurrent must be at least 1",
+            ));
+        }
+        self.max_concurrent = Some(n);
+        Ok(self)
+    }
+
+    /// At most `rate` requests started per second (bursts up to `max(1, rate)`).
+    pub fn per_second(mut self, rate: f64) -> Result<Self> {
+        if !(rate.is_finite() && rate > 0.0) {
+            return Err(Error::new(
+                Kind::Builder,
+                "per_second must be a positive number",
+            ));
+        }
+        self.per_second = Some(rate);
+        self.state.tokens.set(rate.max(1.0));
+        self.state.counted_at.set(crate::time::now_ms());
+        Ok(self)
+    }
+
+    /// Requests waiting for their turn.
+    pub fn waiting(&self) -> usize {
+        self.state.queue.borrow().len()
+    }
+
+    fn slot_free(&self) -> bool {
+        self.max_concurrent
+            .is_none_or(|max| self.state.active.get() < max)
+    }
+
+    /// How long until a bucket token is available (zero if one is).
+    fn token_wait(&self) -> Duration {
+        let Some(rate) = self.per_second else {
+            return Duration::ZERO;
+        };
+        let state = &self.state;
+        let now = crate::time::now_ms();
+        let refilled = state.tokens.get() + (now - state.counted_at.get()) / 1000.0 * rate;
+        state.tokens.set(refilled.min(rate.max(1.0)));
+        state.counted_at.set(now);
+        if state.tokens.get() >= 1.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64((1.0 - state.tokens.get()) / rate)
+        }
+    }
+
+    async fn acquire(&self) -> Permit {
+        let state = &self.state;
+        let id = state.next_ticket.get();
+        state.next_ticket.set(id + 1);
+        state.queue.borrow_mut().push_back((id, None));
+        let ticket = Ticket {
+            id,
+            state: state.clone(),
+        };
+        loop {
+            // Wait to be first in line with a free slot.
+            poll_fn(|cx| {
+                let mut queue = state.queue.borrow_mut();
+                let first = queue.front().map(|(i, _)| *i) == Some(id);
+                if first && self.slot_free() {
+                    Poll::Ready(())
+                } else {
+                    if let Some(entry) = queue.iter_mut().find(|(i, _)| *i == id) {
+                        entry.1 = Some(cx.waker().clone());
+                    }
+                    Poll::Pending
+                }
+            })
+            .await;
+            let wait = self.token_wait();
+            if wait.is_zero() {
+                break;
+            }
+            crate::time::sleep(wait).await;
+        }
+        if self.per_second.is_some() {
+            state.tokens.set(state.tokens.get() - 1.0);
+        }
+        state.active.set(state.active.get() + 1);
+        let permit = Permit {
+            state: state.clone(),
+        };
+        drop(ticket);
+        permit
+    }
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit::new()
+    }
+}
+
+impl Middleware for RateLimit {
+    fn handle<'a>(&'a self, req: Request, next: Next<'a>) -> LocalBoxFuture<'a, Result<Response>> {
+        Box::pin(async move {
+            let permit = self.acquire().await;
+            let result = next.run(req).await;
+            drop(permit);
+            result
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+    use futures::future::join_all;
+    use futures::FutureExt;
+
+    #[test]
+    fn at_most_n_at_once_released_in_order() {
+        let limit = RateLimit::new().max_concurrent(2).unwrap();
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let peak = Rc::new(Cell::new(0));
+        let tasks = (0..6).map(|i| {
+            let (limit, log, peak) = (limit.clone(), log.clone(), peak.clone());
+            async move {
+                let permit = limit.acquire().await;
+                peak.set(peak.get().max(limit.state.active.get()));
+                log.borrow_mut().push(i);
+                crate::time::sleep(Duration::from_millis(5)).await;
+                drop(permit);
+            }
+        });
+        block_on(join_all(tasks));
+        assert_eq!(peak.get(), 2);
+        assert_eq!(*log.borrow(), [0, 1, 2, 3, 4, 5]);
+        assert_eq!(limit.waiting(), 0);
+    }
+
+    #[test]
+    fn a_canceled_waiter_leaves_the_line() {
+        let limit = RateLimit::new().max_concurrent(1).unwrap();
+        let held = block_on(limit.acquire());
+        let mut waiting = Box::pin(limit.acquire());
+        assert!((&mut waiting).now_or_never().is_none());
+        assert_eq!(limit.waiting(), 1);
+        drop(waiting);
+        assert_eq!(limit.waiting(), 0);
+        drop(held);
+        block_on(limit.acquire());
+    }
+
+    #[test]
+    fn token_bucket_spaces_out_starts() {
+        let limit = RateLimit::new().per_second(50.0).unwrap();
+        let start = crate::time::now_ms();
+        for _ in 0..60 {
+            drop(block_on(limit.acquire()));
+        }
+        // 50 from the initial burst, then 10 more at 50/s: at least ~200 ms.
+        assert!(crate::time::now_ms() - start >= 150.0);
+        assert!(RateLimit::new().per_second(0.0).is_err());
+        assert!(RateLimit::new().max_concurrent(0).is_err());
+    }
+}
