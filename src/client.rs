@@ -284,6 +284,11 @@ impl ClientBuilder {
         self
     }
 
+    /// Log every request, retry and refresh, with secrets redacted (see [`crate::log`]).
+    pub fn log(self, logger: crate::log::Logger) -> Self {
+        self.on_event(logger.listener())
+    }
+
     /// Observe every request's lifecycle (see [`Event`]).
     pub fn on_event(mut self, listener: impl Fn(&Event) + 'static) -> Self {
         self.listeners.push(Rc::new(listener));

@@ -40,6 +40,8 @@ pub mod events;
 mod extensions;
 mod headers;
 mod http_date;
+mod json;
+pub mod log;
 mod method;
 pub mod middleware;
 mod request;

@@ -14,12 +14,12 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Retries the client scheduled: (attempt, delay, reason).
+type Scheduled = Rc<RefCell<Vec<(u32, Duration, RetryReason)>>>;
+
 /// A client with the default retry policy but a quick backoff, recording retry events.
-fn retrying(
-    base: &str,
-    policy: RetryPolicy,
-) -> (Client, Rc<RefCell<Vec<(u32, Duration, RetryReason)>>>) {
-    let scheduled: Rc<RefCell<Vec<_>>> = Rc::default();
+fn retrying(base: &str, policy: RetryPolicy) -> (Client, Scheduled) {
+    let scheduled: Scheduled = Rc::default();
     let log = scheduled.clone();
     let client = Client::builder()
         .base_url(base)

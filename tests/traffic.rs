@@ -19,7 +19,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 async fn twenty_identical_gets_share_one_fetch_and_each_gets_the_body() {
     let base = tenant("dedupe");
-    let client = Client::builder().base_url(&base).dedupe(true).build().unwrap();
+    let client = Client::builder()
+        .base_url(&base)
+        .dedupe(true)
+        .build()
+        .unwrap();
     let results = join_all((0..20).map(|_| client.get("/slow?ms=200").send())).await;
     for res in results {
         let body: Value = res.unwrap().json().await.unwrap();
@@ -29,7 +33,10 @@ async fn twenty_identical_gets_share_one_fetch_and_each_gets_the_body() {
     // Different URLs or headers are different requests.
     let (a, b) = futures::join!(
         client.get("/slow?ms=100").send(),
-        client.get("/slow?ms=100").header("accept-language", "fr").send()
+        client
+            .get("/slow?ms=100")
+            .header("accept-language", "fr")
+            .send()
     );
     assert!(a.unwrap().ok() && b.unwrap().ok());
     assert_eq!(request_count(&base).await, 3);
@@ -38,7 +45,11 @@ async fn twenty_identical_gets_share_one_fetch_and_each_gets_the_body() {
 #[wasm_bindgen_test]
 async fn posts_are_never_merged() {
     let base = tenant("dedupe-post");
-    let client = Client::builder().base_url(&base).dedupe(true).build().unwrap();
+    let client = Client::builder()
+        .base_url(&base)
+        .dedupe(true)
+        .build()
+        .unwrap();
     let results = join_all((0..5).map(|_| client.post("/slow?ms=100").body("same").send())).await;
     assert!(results.iter().all(|r| r.as_ref().unwrap().ok()));
     assert_eq!(request_count(&base).await, 5);
@@ -47,7 +58,11 @@ async fn posts_are_never_merged() {
 #[wasm_bindgen_test]
 async fn canceling_one_caller_does_not_cancel_the_others() {
     let base = tenant("dedupe-cancel");
-    let client = Client::builder().base_url(&base).dedupe(true).build().unwrap();
+    let client = Client::builder()
+        .base_url(&base)
+        .dedupe(true)
+        .build()
+        .unwrap();
     let first = CancelHandle::new();
     let leader = client.get("/slow?ms=300").cancel_handle(&first).send();
     let followers = join_all((0..3).map(|_| client.get("/slow?ms=300").send()));
@@ -66,7 +81,11 @@ async fn canceling_one_caller_does_not_cancel_the_others() {
 #[wasm_bindgen_test]
 async fn opt_in_per_request_when_off_by_default() {
     let base = tenant("dedupe-opt");
-    let client = Client::builder().base_url(&base).dedupe(false).build().unwrap();
+    let client = Client::builder()
+        .base_url(&base)
+        .dedupe(false)
+        .build()
+        .unwrap();
     join_all((0..3).map(|_| client.get("/slow?ms=100").send())).await;
     assert_eq!(request_count(&base).await, 3);
     join_all((0..3).map(|_| client.get("/slow?ms=100").dedupe(true).send())).await;
@@ -82,18 +101,24 @@ async fn max_concurrent_two_holds_and_releases_in_issue_order() {
         .base_url(&base)
         .rate_limit(RateLimit::new().max_concurrent(2).unwrap())
         // Inside the limiter: records when each request is handed to fetch.
-        .with(async move |req: Request, next: Next<'_>| -> Result<Response> {
-            let i = req.url().rsplit('=').next().unwrap().parse().unwrap();
-            log.borrow_mut().push(i);
-            next.run(req).await
-        })
+        .with(
+            async move |req: Request, next: Next<'_>| -> Result<Response> {
+                let i = req.url().rsplit('=').next().unwrap().parse().unwrap();
+                log.borrow_mut().push(i);
+                next.run(req).await
+            },
+        )
         .build()
         .unwrap();
     let done: Rc<RefCell<Vec<usize>>> = Rc::default();
     let requests = (0..10).map(|i| {
         let (client, done) = (client.clone(), done.clone());
         async move {
-            let res = client.get(&format!("/slow?ms=150&i={i}")).send().await.unwrap();
+            let res = client
+                .get(&format!("/slow?ms=150&i={i}"))
+                .send()
+                .await
+                .unwrap();
             done.borrow_mut().push(i);
             res
         }
@@ -102,12 +127,18 @@ async fn max_concurrent_two_holds_and_releases_in_issue_order() {
     assert!(results.iter().all(|r| r.ok()));
     let stats = stats(&base).await;
     assert_eq!(count(&stats, "max_in_flight"), 2);
-    assert_eq!(*dispatched.borrow(), (0..10).collect::<Vec<_>>(), "released out of order");
+    assert_eq!(
+        *dispatched.borrow(),
+        (0..10).collect::<Vec<_>>(),
+        "released out of order"
+    );
     // Equal latency: completions follow issue order, up to a swap inside a concurrent pair
     // (two requests released together race on the network).
     let done = done.borrow();
     assert!(
-        done.iter().enumerate().all(|(pos, i)| pos.abs_diff(*i) <= 1),
+        done.iter()
+            .enumerate()
+            .all(|(pos, i)| pos.abs_diff(*i) <= 1),
         "completion order {done:?}"
     );
 }
@@ -124,7 +155,10 @@ async fn a_waiting_request_can_be_canceled_or_time_out() {
     let (first, second, third, ()) = futures::join!(
         client.get("/slow?ms=300").send(),
         client.get("/slow?ms=10").cancel_handle(&handle).send(),
-        client.get("/slow?ms=10").total_timeout(Duration::from_millis(100)).send(),
+        client
+            .get("/slow?ms=10")
+            .total_timeout(Duration::from_millis(100))
+            .send(),
         async {
             tokenfetch::time::sleep(Duration::from_millis(50)).await;
             handle.cancel();
@@ -133,5 +167,9 @@ async fn a_waiting_request_can_be_canceled_or_time_out() {
     assert!(first.unwrap().ok());
     assert!(second.unwrap_err().is_canceled());
     assert_eq!(third.unwrap_err().kind(), tokenfetch::Kind::TotalTimeout);
-    assert_eq!(request_count(&base).await, 1, "the waiting requests never went out");
+    assert_eq!(
+        request_count(&base).await,
+        1,
+        "the waiting requests never went out"
+    );
 }

@@ -21,7 +21,6 @@
 //! ```
 
 mod challenge;
-pub(crate) mod json;
 mod jwt;
 mod middleware;
 mod refresh;

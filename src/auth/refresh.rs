@@ -4,10 +4,10 @@ use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
 
-use super::json;
 use super::tokens::Tokens;
 use crate::error::{Error, Kind, Result};
 use crate::headers::HeaderMap;
+use crate::json;
 use crate::method::Method;
 use crate::request::{Credentials, Request};
 use crate::transport::Transport;

@@ -18,7 +18,8 @@ use crate::method::Method;
 use crate::request::Request;
 use crate::response::{Response, Snapshot};
 
-type SharedFetch = Shared<LocalBoxFuture<'static, Result<Snapshot>>>;
+type Fetch = LocalBoxFuture<'static, Result<Snapshot>>;
+type SharedFetch = Shared<Fetch>;
 
 /// Per-request switch: `.extension(DedupeRequest(true))` (see
 /// [`RequestBuilder::dedupe`](crate::RequestBuilder::dedupe)).
@@ -30,7 +31,7 @@ pub struct DedupeRequest(pub bool);
 #[derive(Clone, Default)]
 pub struct Dedupe {
     by_default: bool,
-    in_flight: Rc<RefCell<HashMap<String, WeakShared<LocalBoxFuture<'static, Result<Snapshot>>>>>>,
+    in_flight: Rc<RefCell<HashMap<String, WeakShared<Fetch>>>>,
 }
 
 impl Dedupe {
@@ -97,7 +98,7 @@ impl Middleware for Dedupe {
                     let map = self.in_flight.clone();
                     let done_key = key.clone();
                     let fetch = next.detach().run(req);
-                    let fut: LocalBoxFuture<'static, Result<Snapshot>> = Box::pin(async move {
+                    let fut: Fetch = Box::pin(async move {
                         let result = match fetch.await {
                             Ok(res) => res.snapshot().await,
                             Err(e) => Err(e),

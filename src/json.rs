@@ -1,4 +1,4 @@
-//! A very small JSON reader for token responses and JWT payloads.
+//! A very small JSON reader/writer for token responses, JWT payloads and log redaction.
 //!
 //! The auth code must parse refresh responses in every build, including the npm build that
 //! leaves serde out for size. This reads any valid JSON into [`Value`] and refuses anything
@@ -37,6 +37,56 @@ impl Value {
         match self {
             Value::Number(n) => Some(*n),
             _ => None,
+        }
+    }
+
+    /// Replace the value of every object key in `keys` (any depth, ASCII case-insensitive)
+    /// with `"[redacted]"`.
+    pub fn redact(&mut self, keys: &[String]) {
+        match self {
+            Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    if keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                        *value = Value::String("[redacted]".into());
+                    } else {
+                        value.redact(keys);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| v.redact(keys)),
+            _ => {}
+        }
+    }
+
+    /// Write as compact JSON.
+    pub fn write(&self, out: &mut String) {
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => write_number(*n, out),
+            Value::String(s) => quote(s, out),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                out.push('{');
+                for (i, (key, value)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    quote(key, out);
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
         }
     }
 }
@@ -268,6 +318,28 @@ impl Parser<'_> {
     }
 }
 
+/// Write a number without Rust's float formatter (it costs ~15 KB of wasm): integers exactly,
+/// other values with up to 6 decimals (enough for logs, the only user).
+fn write_number(n: f64, out: &mut String) {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        out.push_str(&(n as i64).to_string());
+        return;
+    }
+    if n < 0.0 {
+        out.push('-');
+    }
+    let scaled = (n.abs() * 1e6).round();
+    if scaled >= 9.0e15 {
+        out.push_str("1e16");
+        return;
+    }
+    let scaled = scaled as u64;
+    let frac = format!("{:06}", scaled % 1_000_000);
+    out.push_str(&(scaled / 1_000_000).to_string());
+    out.push('.');
+    out.push_str(frac.trim_end_matches('0'));
+}
+
 /// Write `s` as a JSON string literal (quotes included).
 pub(crate) fn quote(s: &str, out: &mut String) {
     out.push('"');
@@ -345,6 +417,21 @@ mod tests {
         }
         let deep = "[".repeat(10_000);
         assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn redact_and_write() {
+        let mut v = parse(
+            r#"{"user":{"Password":"pw","name":"a"},"list":[{"access_token":"t"}],"n":1.5,"m":-2}"#,
+        )
+        .unwrap();
+        v.redact(&["password".into(), "access_token".into()]);
+        let mut out = String::new();
+        v.write(&mut out);
+        assert_eq!(
+            out,
+            r#"{"list":[{"access_token":"[redacted]"}],"m":-2,"n":1.5,"user":{"Password":"[redacted]","name":"a"}}"#
+        );
     }
 
     #[test]

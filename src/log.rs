@@ -1,0 +1,320 @@
+//! A request logger that never prints a secret. Off by default; turn it on with
+//! [`ClientBuilder::log`](crate::ClientBuilder::log).
+//!
+//! It listens to the client's [`Event`]s, so it sees every attempt, retry, refresh and replay.
+//! Redacted: the values of `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie` and
+//! any header you name; the values of `access_token`, `refresh_token`, `password` (and any field
+//! you name) in JSON and form bodies and in query strings. Other bodies are shown by size only.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::body::Repr;
+use crate::events::Event;
+use crate::headers::HeaderMap;
+use crate::request::Request;
+
+/// How serious a log record is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Normal traffic.
+    Info,
+    /// Retries, failed attempts, refresh failures.
+    Warn,
+    /// A request failed for its caller.
+    Error,
+}
+
+/// One log line plus its detail lines (headers, body), all already redacted.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// The level.
+    pub level: Level,
+    /// The summary, e.g. `GET http://api.test/items → 200 (12 ms)`.
+    pub message: String,
+    /// Headers and body of a sent request, one per line.
+    pub details: Vec<String>,
+}
+
+type Sink = Rc<dyn Fn(&Record)>;
+
+/// The logger's configuration.
+#[derive(Clone)]
+pub struct Logger {
+    headers: Vec<String>,
+    fields: Vec<String>,
+    sink: Option<Sink>,
+}
+
+impl Default for Logger {
+    fn default() -> Self {
+        Logger::new()
+    }
+}
+
+impl std::fmt::Debug for Logger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Logger")
+            .field("redacted_headers", &self.headers)
+            .field("redacted_fields", &self.fields)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Logger {
+    /// Log to the console (collapsed groups in a browser, stderr natively).
+    pub fn new() -> Self {
+        Logger {
+            headers: Vec::new(),
+            fields: [
+                "access_token",
+                "refresh_token",
+                "password",
+                "id_token",
+                "client_secret",
+            ]
+            .map(String::from)
+            .to_vec(),
+            sink: None,
+        }
+    }
+
+    /// Send records to `sink` instead of the console.
+    pub fn sink(mut self, sink: impl Fn(&Record) + 'static) -> Self {
+        self.sink = Some(Rc::new(sink));
+        self
+    }
+
+    /// Also redact this header's value (case-insensitive).
+    pub fn redact_header(mut self, name: &str) -> Self {
+        self.headers.push(name.to_ascii_lowercase());
+        self
+    }
+
+    /// Also redact this field in JSON/form bodies and query strings.
+    pub fn redact_field(mut self, name: &str) -> Self {
+        self.fields.push(name.to_string());
+        self
+    }
+
+    fn redact_pairs(&self, query: &str) -> String {
+        query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if self.fields.iter().any(|f| f.eq_ignore_ascii_case(k)) => {
+                    format!("{k}=[redacted]")
+                }
+                _ => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    fn url(&self, url: &str) -> String {
+        match url.split_once('?') {
+            Some((path, query)) => format!("{path}?{}", self.redact_pairs(query)),
+            None => url.to_string(),
+        }
+    }
+
+    fn headers(&self, headers: &HeaderMap) -> Vec<String> {
+        headers
+            .iter()
+            .map(|(name, value)| {
+                if headers.is_sensitive(name) || self.headers.iter().any(|h| h == name) {
+                    format!("{name}: [redacted]")
+                } else {
+                    format!("{name}: {value}")
+                }
+            })
+            .collect()
+    }
+
+    fn body(&self, req: &Request) -> Option<String> {
+        let body = req.body();
+        let bytes = match &body.0 {
+            Repr::Empty => return None,
+            Repr::Text(_) | Repr::Bytes(_) => body.as_bytes().unwrap_or_default(),
+            #[allow(unreachable_patterns)]
+            _ => return Some("body: (a browser object: FormData, Blob or stream)".into()),
+        };
+        let kind = req.headers().get("content-type").unwrap_or("");
+        let text = std::str::from_utf8(bytes).ok();
+        if let (true, Some(text)) = (kind.contains("json"), text) {
+            if let Ok(mut value) = crate::json::parse(text) {
+                value.redact(&self.fields);
+                let mut out = String::from("body: ");
+                value.write(&mut out);
+                return Some(out);
+            }
+        }
+        if let (true, Some(text)) = (kind.contains("x-www-form-urlencoded"), text) {
+            return Some(format!("body: {}", self.redact_pairs(text)));
+        }
+        Some(format!("body: ({} bytes)", bytes.len()))
+    }
+
+    fn emit(&self, level: Level, message: String, details: Vec<String>) {
+        let record = Record {
+            level,
+            message,
+            details,
+        };
+        match &self.sink {
+            Some(sink) => sink(&record),
+            None => console(&record),
+        }
+    }
+
+    /// The event listener that does the logging.
+    pub(crate) fn listener(self) -> impl Fn(&Event) + 'static {
+        // Method and URL of each request id, for the lines that only carry the id.
+        let names: RefCell<HashMap<u64, String>> = RefCell::default();
+        move |event| self.log(event, &names)
+    }
+
+    fn log(&self, event: &Event, names: &RefCell<HashMap<u64, String>>) {
+        let name = |id: &u64| {
+            names
+                .borrow()
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| format!("#{id}"))
+        };
+        let ms = |d: &std::time::Duration| d.as_millis();
+        match event {
+            Event::Sent {
+                id,
+                attempt,
+                replay,
+                request,
+            } => {
+                let label = format!("{} {}", request.method(), self.url(request.url()));
+                names.borrow_mut().insert(*id, label.clone());
+                let mut details = self.headers(request.headers());
+                details.extend(self.body(request));
+                let mut message = format!("→ {label}");
+                if *attempt > 1 {
+                    message.push_str(&format!(" (attempt {attempt})"));
+                }
+                if *replay {
+                    message.push_str(" (replay with the new token)");
+                }
+                self.emit(Level::Info, message, details);
+            }
+            Event::Response {
+                id,
+                status,
+                headers,
+                elapsed,
+                ..
+            } => self.emit(
+                Level::Info,
+                format!("← {} {status} ({} ms)", name(id), ms(elapsed)),
+                self.headers(headers),
+            ),
+            Event::AttemptFailed {
+                id, error, elapsed, ..
+            } => self.emit(
+                Level::Warn,
+                format!("✗ {} failed after {} ms: {error}", name(id), ms(elapsed)),
+                Vec::new(),
+            ),
+            Event::RetryScheduled {
+                id,
+                attempt,
+                delay,
+                reason,
+            } => self.emit(
+                Level::Warn,
+                format!(
+                    "↻ {} attempt {attempt} in {} ms ({reason:?})",
+                    name(id),
+                    ms(delay)
+                ),
+                Vec::new(),
+            ),
+            Event::WaitingForRefresh { id } => self.emit(
+                Level::Info,
+                format!("⏸ {} waits for the token refresh", name(id)),
+                Vec::new(),
+            ),
+            Event::RefreshStarted => {
+                self.emit(Level::Info, "⟳ refreshing the token".into(), Vec::new())
+            }
+            Event::Refreshed { generation } => self.emit(
+                Level::Info,
+                format!("⟳ token refreshed (generation {generation})"),
+                Vec::new(),
+            ),
+            Event::RefreshFailed {
+                error,
+                session_expired,
+            } => self.emit(
+                Level::Warn,
+                format!(
+                    "⟳ token refresh failed{}: {error}",
+                    if *session_expired {
+                        ", session expired"
+                    } else {
+                        ""
+                    }
+                ),
+                Vec::new(),
+            ),
+            Event::Replayed { id } => {
+                self.emit(Level::Info, format!("↺ {} replayed", name(id)), Vec::new())
+            }
+            Event::Finished {
+                id,
+                outcome,
+                elapsed,
+            } => {
+                let label = names
+                    .borrow_mut()
+                    .remove(id)
+                    .unwrap_or_else(|| format!("#{id}"));
+                match outcome {
+                    Ok(status) => self.emit(
+                        Level::Info,
+                        format!("✓ {label} {status} in {} ms", ms(elapsed)),
+                        Vec::new(),
+                    ),
+                    Err(error) => self.emit(
+                        Level::Error,
+                        format!("✗ {label} failed in {} ms: {error}", ms(elapsed)),
+                        Vec::new(),
+                    ),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn console(record: &Record) {
+    use wasm_bindgen::JsValue;
+    let message = JsValue::from_str(&record.message);
+    if record.details.is_empty() {
+        match record.level {
+            Level::Info => web_sys::console::log_1(&message),
+            Level::Warn => web_sys::console::warn_1(&message),
+            Level::Error => web_sys::console::error_1(&message),
+        }
+        return;
+    }
+    web_sys::console::group_collapsed_1(&message);
+    for line in &record.details {
+        web_sys::console::log_1(&JsValue::from_str(line));
+    }
+    web_sys::console::group_end();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn console(record: &Record) {
+    eprintln!("[tokenfetch] {}", record.message);
+    for line in &record.details {
+        eprintln!("[tokenfetch]     {line}");
+    }
+}
