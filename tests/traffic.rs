@@ -173,3 +173,25 @@ async fn a_waiting_request_can_be_canceled_or_time_out() {
         "the waiting requests never went out"
     );
 }
+
+#[wasm_bindgen_test]
+async fn per_second_spaces_out_request_starts() {
+    let base = tenant("per-second");
+    let client = Client::builder()
+        .base_url(&base)
+        .rate_limit(RateLimit::new().per_second(5.0).unwrap())
+        .build()
+        .unwrap();
+    join_all((0..10).map(|_| client.get("/echo").send())).await;
+    let stats = stats(&base).await;
+    let times: Vec<u64> = stats["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["at_ms"].as_u64().unwrap())
+        .collect();
+    assert_eq!(times.len(), 10);
+    // A burst of 5, then one every 200 ms: the last starts about 1 s after the first.
+    let span = times.iter().max().unwrap() - times.iter().min().unwrap();
+    assert!(span >= 800, "10 requests at 5/s arrived within {span} ms");
+}
