@@ -63,10 +63,7 @@ async fn an_expiring_jwt_is_refreshed_before_sending() {
     let base = tenant("preemptive");
     let client = tokenfetch::Client::builder()
         .base_url(&base)
-        .auth(
-            AuthConfig::new()
-                .refresh_endpoint(tokenfetch::auth::RefreshEndpoint::new("/auth/refresh")),
-        )
+        .auth(refreshing())
         .build()
         .unwrap();
     // Already expired by its `exp` claim, and one expiring within the 30 s skew.

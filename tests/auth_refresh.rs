@@ -36,10 +36,7 @@ fn recording_client(base: &str) -> (Client, Dispatches) {
     let log = dispatched.clone();
     let client = Client::builder()
         .base_url(base)
-        .auth(
-            AuthConfig::new()
-                .refresh_endpoint(tokenfetch::auth::RefreshEndpoint::new("/auth/refresh")),
-        )
+        .auth(refreshing())
         .with(
             async move |req: Request, next: Next<'_>| -> Result<Response> {
                 if let Some(n) = req.url().rsplit('/').next().and_then(|n| n.parse().ok()) {
@@ -148,10 +145,7 @@ async fn late_401_for_the_previous_generation_does_not_refresh_again() {
     // An inner middleware holds the 401 of the "late" request until the refresh is done.
     let client = Client::builder()
         .base_url(&base)
-        .auth(
-            AuthConfig::new()
-                .refresh_endpoint(tokenfetch::auth::RefreshEndpoint::new("/auth/refresh")),
-        )
+        .auth(refreshing())
         .with(async |req: Request, next: Next<'_>| -> Result<Response> {
             let late = req.url().contains("late=1");
             let res = next.run(req).await?;

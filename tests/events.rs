@@ -8,8 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use common::*;
-use tokenfetch::auth::RefreshEndpoint;
-use tokenfetch::{AuthConfig, Client, Event, RetryPolicy};
+use tokenfetch::{Client, Event, RetryPolicy};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -44,7 +43,7 @@ async fn events_follow_a_request_through_refresh_replay_and_retry() {
     let client = Client::builder()
         .base_url(&base)
         .on_event(move |e| log.borrow_mut().push(describe(e)))
-        .auth(AuthConfig::new().refresh_endpoint(RefreshEndpoint::new("/auth/refresh")))
+        .auth(refreshing())
         .retry(RetryPolicy::new().backoff(Duration::from_millis(10)))
         .build()
         .unwrap();

@@ -9,9 +9,8 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::json;
-use tokenfetch::auth::RefreshEndpoint;
 use tokenfetch::log::{Logger, Record};
-use tokenfetch::{AuthConfig, Client, RetryPolicy};
+use tokenfetch::{Client, RetryPolicy};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -28,7 +27,7 @@ async fn log_output_contains_no_token_cookie_or_password() {
                 .redact_header("x-api-key")
                 .sink(move |r| sink.borrow_mut().push(r.clone())),
         )
-        .auth(AuthConfig::new().refresh_endpoint(RefreshEndpoint::new("/auth/refresh")))
+        .auth(refreshing())
         .retry(RetryPolicy::new().backoff(Duration::from_millis(10)))
         .build()
         .unwrap();

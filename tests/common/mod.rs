@@ -146,3 +146,9 @@ pub fn js(code: &str) -> wasm_bindgen::JsValue {
         .call0(&wasm_bindgen::JsValue::NULL)
         .expect("test JS threw")
 }
+
+/// Auth that refreshes at the server's `/auth/refresh` (the default JSON body).
+pub fn refreshing() -> tokenfetch::AuthConfig {
+    tokenfetch::AuthConfig::new()
+        .refresh_endpoint(tokenfetch::auth::RefreshEndpoint::new("/auth/refresh"))
+}
