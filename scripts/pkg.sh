@@ -6,11 +6,11 @@ cd "$(dirname "$0")/.."
 cargo build -q --lib --release --target wasm32-unknown-unknown --no-default-features --features js
 rm -rf pkg
 wasm-bindgen target/wasm32-unknown-unknown/release/tokenfetch.wasm \
-  --target web --out-dir pkg --out-name tokenfetch --no-typescript
+  --target web --out-dir pkg --out-name tokenfetch_engine --no-typescript
 # wasm-opt from the npm package binaryen (Debian's is too old for wasm-bindgen's reference
 # types); the flags are the features rustc enables by default for wasm32.
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  pkg/tokenfetch_bg.wasm -o pkg/tokenfetch_bg.wasm
+  pkg/tokenfetch_engine_bg.wasm -o pkg/tokenfetch_engine_bg.wasm
 cp -r pkg-template/. pkg/
-echo "built pkg/ ($(wc -c <pkg/tokenfetch_bg.wasm) bytes of wasm)"
+echo "built pkg/ ($(wc -c <pkg/tokenfetch_engine_bg.wasm) bytes of wasm)"

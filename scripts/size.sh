@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 total_raw=0
 total_gz=0
-for f in pkg/tokenfetch_bg.wasm pkg/tokenfetch.js; do
+for f in pkg/tokenfetch_engine_bg.wasm pkg/tokenfetch_engine.js pkg/tokenfetch.js; do
   raw=$(wc -c <"$f")
   gz=$(gzip -9c "$f" | wc -c)
   total_raw=$((total_raw + raw))

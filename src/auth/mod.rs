@@ -39,6 +39,8 @@ use futures::future::LocalBoxFuture;
 pub use refresh::{RefreshEndpoint, RefreshTokenIn};
 pub use store::{MemoryStore, TokenStore};
 pub use tokens::Tokens;
+#[cfg(all(feature = "js", target_arch = "wasm32"))]
+pub(crate) use tokens::{from_json as tokens_from_json, to_json as tokens_to_json};
 #[cfg(target_arch = "wasm32")]
 pub use web_store::{CookieStore, SameSite, StorageArea, WebStorageStore};
 

@@ -26,8 +26,9 @@ pub enum RefreshTokenIn {
 /// A refresh token endpoint. Defaults: `POST`, JSON body `{"refresh_token": …}`, new tokens
 /// read from `access_token` and `refresh_token` (dotted paths like `data.access_token` work;
 /// a response without a refresh token keeps the old one).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RefreshEndpoint {
+    pub(crate) body_fn: Option<BodyFn>,
     pub(crate) url: String,
     pub(crate) method: Method,
     pub(crate) send_as: RefreshTokenIn,
@@ -40,6 +41,7 @@ impl RefreshEndpoint {
     /// The endpoint at `url` (relative to the client's base URL, or absolute).
     pub fn new(url: &str) -> Self {
         RefreshEndpoint {
+            body_fn: None,
             url: url.to_string(),
             method: Method::POST,
             send_as: RefreshTokenIn::Json("refresh_token".into()),
@@ -58,6 +60,12 @@ impl RefreshEndpoint {
         self.send_as = send_as;
         self
     }
+    /// Build the JSON body yourself from the refresh token (sent as `application/json`).
+    pub fn json_body_with(mut self, body: impl Fn(&str) -> Result<String> + 'static) -> Self {
+        self.body_fn = Some(Rc::new(body));
+        self
+    }
+
     /// Where the new access token is in the JSON response (default `access_token`).
     pub fn access_token_field(mut self, path: &str) -> Self {
         self.access_field = path.to_string();
@@ -72,6 +80,20 @@ impl RefreshEndpoint {
     pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
         self.headers.insert(name, value)?;
         Ok(self)
+    }
+}
+
+/// Builds a JSON refresh body from the refresh token.
+pub(crate) type BodyFn = Rc<dyn Fn(&str) -> Result<String>>;
+
+impl std::fmt::Debug for RefreshEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshEndpoint")
+            .field("url", &crate::error::redact_url(&self.url))
+            .field("method", &self.method)
+            .field("send_as", &self.send_as)
+            .field("custom_body", &self.body_fn.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -121,6 +143,12 @@ pub(crate) fn build_request(
     *req.headers_mut() = endpoint.headers.clone();
     req.headers_mut().insert("accept", "application/json")?;
     req.set_credentials(credentials);
+    if let Some(body_fn) = &endpoint.body_fn {
+        req.headers_mut()
+            .insert("content-type", "application/json")?;
+        req.set_body(body_fn(refresh_token)?.into());
+        return Ok(req);
+    }
     match &endpoint.send_as {
         RefreshTokenIn::Json(field) => {
             let mut body = String::from("{");
