@@ -162,6 +162,7 @@ pub(super) fn code(error: &Error) -> &'static str {
         Kind::RateLimited => "ERR_RATE_LIMITED",
         Kind::Storage => "ERR_STORAGE",
         Kind::Body => "ERR_BAD_REQUEST",
+        Kind::InvalidUrl => "ERR_INVALID_URL",
         _ => "ERR_BAD_OPTION",
     }
 }

@@ -1,0 +1,249 @@
+// Type declarations for tokenfetch (hand-written; checked by `tsc --strict` in `make test`).
+
+/** What `init()` accepts: a URL of the `.wasm`, a `Response`, its bytes, or a compiled module. */
+export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
+
+/** Load the WebAssembly engine (once; later calls return the same promise). */
+export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+
+/** Error codes, axios-compatible where axios has one. */
+export type ErrorCode =
+  | "ERR_NETWORK"
+  | "ETIMEDOUT"
+  | "ERR_CANCELED"
+  | "ERR_BAD_REQUEST"
+  | "ERR_BAD_RESPONSE"
+  | "ERR_SESSION_EXPIRED"
+  | "ERR_BAD_OPTION"
+  | "ERR_INVALID_URL"
+  | "ERR_RATE_LIMITED"
+  | "ERR_STORAGE"
+  | "ERR_NOT_INITIALIZED";
+
+/** Every error tokenfetch throws or rejects with. */
+export class TokenfetchError<T = unknown> extends Error {
+  constructor(message: string, code: ErrorCode);
+  readonly name: "TokenfetchError";
+  readonly code: ErrorCode;
+  /** The HTTP status, when there was a response. */
+  readonly status?: number;
+  /** The response, when the status was rejected by `validateStatus`. */
+  readonly response?: TokenfetchResponse<T>;
+  /** The request config, when the error belongs to a request. */
+  readonly config?: RequestConfig;
+  /** Always `true` (works across realms, unlike `instanceof`). */
+  readonly isTokenfetchError: true;
+}
+
+/** True for errors made by tokenfetch. */
+export function isTokenfetchError<T = unknown>(value: unknown): value is TokenfetchError<T>;
+
+/** The tokens of a session. */
+export interface Tokens {
+  accessToken: string | null;
+  refreshToken: string | null;
+}
+
+/** Tokens as given to `setTokens`. */
+export interface TokensInput {
+  accessToken?: string;
+  refreshToken?: string;
+}
+
+/** A synchronous key/value store for tokens (one JSON string under `storageKey`). */
+export interface CustomStorage {
+  get(key: string): string | null | undefined;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+}
+
+/** A refresh endpoint. Defaults: POST, body `{ refresh_token }`, fields `access_token` / `refresh_token`. */
+export interface RefreshEndpoint {
+  url: string;
+  method?: string;
+  /** Builds the JSON body from the refresh token. */
+  body?: (refreshToken: string) => unknown;
+  /** Where the new access token is in the JSON answer (dotted paths allowed). */
+  accessTokenField?: string;
+  /** Where the new refresh token is (absent: the old one is kept). */
+  refreshTokenField?: string;
+}
+
+/** Your own refresh: receives the refresh token, returns the new tokens. Throw to fail; an
+ * error with a 5xx/408/429 `status` or a `TypeError` keeps the session, anything else ends it. */
+export type RefreshFunction = (args: { refreshToken: string }) =>
+  | Promise<{ accessToken: string; refreshToken?: string }>
+  | { accessToken: string; refreshToken?: string };
+
+export interface AuthOptions {
+  /** Default `"memory"`. */
+  storage?: "memory" | "localStorage" | "sessionStorage" | "cookie" | CustomStorage;
+  /** Key (or cookie name prefix) for the tokens. Default `"tokenfetch"`. */
+  storageKey?: string;
+  /** Default `"Authorization"`. */
+  header?: string;
+  /** Default `"Bearer"`; `""` sends the bare token. */
+  scheme?: string;
+  refresh?: RefreshEndpoint | RefreshFunction;
+  /** Statuses that trigger a refresh. Default `[401]`. */
+  statusCodes?: number[];
+  /** Refresh before sending when the JWT `exp` is this many seconds away. Default 30; `false`: off. */
+  refreshBeforeExpiry?: number | false;
+  /** Origins that may receive the token. Default: the `baseURL`'s origin. */
+  allowedOrigins?: string[];
+  /** Called once each time the session ends. */
+  onSessionExpired?: (error: TokenfetchError) => void;
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2. */
+  limit?: number;
+  /** Default: GET, HEAD, OPTIONS, PUT, DELETE. Listing POST/PATCH opts them in, with an `Idempotency-Key`. */
+  methods?: string[];
+  /** Default 408, 413, 429, 500, 502, 503, 504. */
+  statusCodes?: number[];
+  /** Statuses whose `Retry-After` is honoured. Default 413, 429, 503. */
+  afterStatusCodes?: number[];
+  /** First backoff delay in ms (doubles each time). Default 300. */
+  backoff?: number;
+  /** Upper bound of a backoff delay in ms. */
+  backoffLimit?: number;
+  /** Full jitter. Default false. */
+  jitter?: boolean;
+  /** Longest `Retry-After` honoured, in ms (longer fails with `ERR_RATE_LIMITED`). Default 60000. */
+  maxRetryAfter?: number;
+  /** Retry attempts that timed out. Default false. */
+  retryOnTimeout?: boolean;
+}
+
+export interface RateLimitOptions {
+  maxConcurrent?: number;
+  perSecond?: number;
+}
+
+export interface LogOptions {
+  /** Extra header names / body fields whose values are redacted. */
+  redact?: string[];
+}
+
+export interface ClientConfig {
+  baseURL?: string;
+  /** Per attempt, in ms; 0 = none. */
+  timeout?: number;
+  headers?: Record<string, string | number | boolean>;
+  withCredentials?: boolean;
+  auth?: AuthOptions;
+  /** Default: 2 retries with ky's rules. */
+  retry?: number | false | RetryOptions;
+  dedupe?: boolean;
+  rateLimit?: RateLimitOptions;
+  log?: boolean | LogOptions;
+}
+
+export type ResponseType = "json" | "text" | "blob" | "arraybuffer";
+
+/** Request bodies: objects become JSON. */
+export type RequestData =
+  | string
+  | FormData
+  | Blob
+  | URLSearchParams
+  | ArrayBuffer
+  | ArrayBufferView
+  | ReadableStream<Uint8Array>
+  | Record<string, unknown>
+  | unknown[]
+  | number
+  | boolean
+  | null;
+
+export interface RequestConfig<D = RequestData> {
+  url?: string;
+  method?: string;
+  params?: Record<string, string | number | boolean | null | undefined>;
+  headers?: Record<string, string | number | boolean | null | undefined>;
+  data?: D;
+  signal?: AbortSignal;
+  /** Per attempt, in ms; 0 = none. */
+  timeout?: number;
+  responseType?: ResponseType;
+  skipAuth?: boolean;
+  retry?: number | false | RetryOptions;
+  dedupe?: boolean;
+  /** Which statuses resolve (default 2xx); `null`: all. */
+  validateStatus?: ((status: number) => boolean) | null;
+}
+
+export interface TokenfetchResponse<T = unknown> {
+  data: T;
+  status: number;
+  statusText: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  config: RequestConfig;
+}
+
+export interface InterceptorOptions<V> {
+  runWhen?: (value: V) => boolean;
+}
+
+export interface InterceptorManager<V> {
+  use(
+    onFulfilled?: ((value: V) => V | void | Promise<V | void>) | null,
+    onRejected?: ((error: unknown) => unknown) | null,
+    options?: InterceptorOptions<V>,
+  ): number;
+  eject(id: number): void;
+  clear(): void;
+}
+
+export interface Auth {
+  setTokens(tokens: TokensInput): void;
+  getTokens(): Tokens | null;
+  clear(): void;
+  /** Clears the tokens and cancels requests in flight or waiting for a refresh. */
+  logout(): Promise<void>;
+  /** Refresh now (joins a refresh in flight). */
+  refresh(): Promise<void>;
+  readonly isRefreshing: boolean;
+}
+
+interface EventBase {
+  id: number;
+}
+
+export type TokenfetchEvent =
+  | (EventBase & { type: "sent"; attempt: number; replay: boolean; method: string; url: string })
+  | (EventBase & { type: "response"; attempt: number; status: number; elapsed: number })
+  | (EventBase & { type: "attemptFailed"; attempt: number; error: TokenfetchError; elapsed: number })
+  | (EventBase & { type: "retry"; attempt: number; delay: number; reason: number | "network" | "timeout" })
+  | (EventBase & { type: "waitingForRefresh" })
+  | { type: "refreshStarted" }
+  | { type: "refreshed"; generation: number }
+  | { type: "refreshFailed"; error: TokenfetchError; sessionExpired: boolean }
+  | (EventBase & { type: "replayed" })
+  | (EventBase & { type: "finished"; elapsed: number; status?: number; error?: TokenfetchError });
+
+export type EventType = TokenfetchEvent["type"];
+
+export interface TokenfetchClient {
+  request<T = unknown, D = RequestData>(config: RequestConfig<D>): Promise<TokenfetchResponse<T>>;
+  get<T = unknown>(url: string, config?: RequestConfig): Promise<TokenfetchResponse<T>>;
+  delete<T = unknown>(url: string, config?: RequestConfig): Promise<TokenfetchResponse<T>>;
+  head<T = unknown>(url: string, config?: RequestConfig): Promise<TokenfetchResponse<T>>;
+  options<T = unknown>(url: string, config?: RequestConfig): Promise<TokenfetchResponse<T>>;
+  post<T = unknown, D = RequestData>(url: string, data?: D, config?: RequestConfig<D>): Promise<TokenfetchResponse<T>>;
+  put<T = unknown, D = RequestData>(url: string, data?: D, config?: RequestConfig<D>): Promise<TokenfetchResponse<T>>;
+  patch<T = unknown, D = RequestData>(url: string, data?: D, config?: RequestConfig<D>): Promise<TokenfetchResponse<T>>;
+  readonly auth: Auth;
+  readonly interceptors: {
+    readonly request: InterceptorManager<RequestConfig>;
+    readonly response: InterceptorManager<TokenfetchResponse>;
+  };
+  on<K extends EventType | "*">(
+    type: K,
+    listener: (event: K extends "*" ? TokenfetchEvent : Extract<TokenfetchEvent, { type: K }>) => void,
+  ): () => void;
+}
+
+export function createClient(config?: ClientConfig): TokenfetchClient;

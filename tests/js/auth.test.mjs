@@ -1,0 +1,145 @@
+// The auth scenarios from JavaScript, in Chromium, asserting what the server observed.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { browser, tenant, stats, configure, expire, tokens, FOREIGN, SERVER } from "./helpers.mjs";
+
+let chromium;
+let page;
+before(async () => {
+  chromium = await browser();
+  page = await chromium.page();
+});
+after(() => chromium.close());
+
+/** Run `fn(tf, args)` in the page. */
+const inPage = (fn, args) => page.evaluate(`(${fn})(window.tf, ${JSON.stringify(args)})`);
+
+test("a storm of 50 requests refreshes once and replays in issue order", async () => {
+  const base = tenant("js-storm");
+  await configure(base, { refresh_delay_ms: 300 });
+  const pair = await tokens(base);
+  await expire(base);
+  const result = await inPage(async (tf, { base, pair }) => {
+    const api = tf.createClient({ baseURL: base, auth: { refresh: { url: "/auth/refresh" } } });
+    api.auth.setTokens(pair);
+    const replays = [];
+    api.on("sent", (e) => { if (e.replay) replays.push(Number(e.url.split("/").pop())); });
+    const res = await Promise.all(Array.from({ length: 50 }, (_, i) => api.get(`/api/seq/${i}`)));
+    return { ns: res.map((r) => r.data.n), replays };
+  }, { base, pair });
+  assert.deepEqual(result.ns, Array.from({ length: 50 }, (_, i) => i));
+  assert.deepEqual(result.replays, [...result.replays].sort((a, b) => a - b), "replays in issue order");
+  assert.equal(result.replays.length, 50);
+  assert.equal((await stats(base)).refresh_count, 1);
+});
+
+test("requests issued during a refresh wait and never send the stale token", async () => {
+  const base = tenant("js-pause");
+  await configure(base, { refresh_delay_ms: 300 });
+  const pair = await tokens(base);
+  await expire(base);
+  const ok = await inPage(async (tf, { base, pair }) => {
+    const api = tf.createClient({ baseURL: base, auth: { refresh: { url: "/auth/refresh" } } });
+    api.auth.setTokens(pair);
+    const first = api.get("/api/items");
+    while (!api.auth.isRefreshing) await new Promise((r) => setTimeout(r, 5));
+    const later = await Promise.all(Array.from({ length: 10 }, (_, i) => api.get(`/api/seq/${i}`)));
+    return [(await first).status, ...later.map((r) => r.status)];
+  }, { base, pair });
+  assert.deepEqual(ok, Array(11).fill(200));
+  const s = await stats(base);
+  assert.equal(s.stale_token_requests, 1);
+  assert.equal(s.refresh_count, 1);
+});
+
+for (const storage of ["memory", "localStorage", "sessionStorage", "cookie"]) {
+  test(`session expiry rejects every waiter and empties ${storage}`, async () => {
+    const base = tenant(`js-expiry-${storage}`);
+    await configure(base, { refresh_fail: "invalid_grant", refresh_delay_ms: 100 });
+    const pair = await tokens(base);
+    await expire(base);
+    const key = `tfjs${Math.floor(Math.random() * 1e9)}`;
+    const result = await inPage(async (tf, { base, pair, storage, key }) => {
+      let calls = 0;
+      const api = tf.createClient({
+        baseURL: base,
+        auth: { storage, storageKey: key, refresh: { url: "/auth/refresh" }, onSessionExpired: () => calls++ },
+      });
+      api.auth.setTokens(pair);
+      const stored = JSON.stringify([localStorage.getItem(key), sessionStorage.getItem(key), document.cookie.includes(key)]);
+      const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => api.get("/api/items")));
+      return {
+        codes: outcomes.map((o) => o.status === "rejected" && o.reason.code),
+        classes: outcomes.every((o) => o.reason instanceof tf.TokenfetchError && tf.isTokenfetchError(o.reason)),
+        calls,
+        tokens: api.auth.getTokens(),
+        before: stored,
+        after: JSON.stringify([localStorage.getItem(key), sessionStorage.getItem(key), document.cookie.includes(key)]),
+      };
+    }, { base, pair, storage, key });
+    assert.deepEqual(result.codes, Array(20).fill("ERR_SESSION_EXPIRED"));
+    assert.ok(result.classes);
+    assert.equal(result.calls, 1);
+    assert.equal(result.tokens, null);
+    assert.equal(result.after, JSON.stringify([null, null, false]));
+    if (storage !== "memory") assert.notEqual(result.before, result.after, "tokens reached the storage");
+    assert.equal((await stats(base)).refresh_count, 1);
+  });
+}
+
+test("the token never reaches another origin", async () => {
+  const base = tenant("js-origin");
+  const pair = await tokens(base);
+  const path = base.slice(SERVER.length);
+  const seen = await inPage(async (tf, { base, pair, foreign }) => {
+    const api = tf.createClient({ baseURL: base, auth: { refresh: { url: "/auth/refresh" } } });
+    api.auth.setTokens(pair);
+    const own = await api.get("/echo");
+    const other = await api.get(foreign);
+    const redirected = await api.get("/redirect", { params: { to: "foreign", path: "/echo" } });
+    let trick;
+    try {
+      await api.get(foreign.replace("http:", ""));
+    } catch (e) {
+      trick = e.code;
+    }
+    return [own.data.headers.authorization?.startsWith("Bearer "), other.data.headers.authorization, redirected.data.headers.authorization, trick];
+  }, { base, pair, foreign: `${FOREIGN}${path}/echo` });
+  assert.deepEqual(seen, [true, undefined, undefined, "ERR_INVALID_URL"]);
+  const s = await stats(base);
+  assert.deepEqual(s.foreign.authorization_headers, []);
+});
+
+test("a refresh function and a custom storage", async () => {
+  const base = tenant("js-custom");
+  const pair = await tokens(base);
+  await expire(base);
+  const result = await inPage(async (tf, { base, pair }) => {
+    const map = new Map();
+    let refreshedWith;
+    const api = tf.createClient({
+      baseURL: base,
+      auth: {
+        storage: { get: (k) => map.get(k) ?? null, set: (k, v) => map.set(k, v), remove: (k) => map.delete(k) },
+        refresh: async ({ refreshToken }) => {
+          refreshedWith = refreshToken;
+          const res = await fetch(`${base}/auth/refresh`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ refresh_token: refreshToken }),
+          });
+          const t = await res.json();
+          return { accessToken: t.access_token, refreshToken: t.refresh_token };
+        },
+      },
+    });
+    api.auth.setTokens(pair);
+    const res = await api.get("/api/items");
+    return { status: res.status, refreshedWith, stored: [...map.keys()], tokens: api.auth.getTokens() };
+  }, { base, pair });
+  assert.equal(result.status, 200);
+  assert.equal(result.refreshedWith, pair.refreshToken);
+  assert.deepEqual(result.stored, ["tokenfetch"]);
+  assert.notEqual(result.tokens.accessToken, pair.accessToken);
+  assert.equal((await stats(base)).refresh_count, 1);
+});
