@@ -46,11 +46,13 @@ step clippy-wasm cargo clippy -q -p tokenfetch --target wasm32-unknown-unknown -
 step clippy-native cargo clippy -q --workspace --all-targets -- -D warnings
 step native-tests cargo test -q --workspace
 step package scripts/pkg.sh
+step types npx --no-install tsc -p tests/types
 if scripts/server.sh start; then
   # Every integration test file in headless Chromium (windows and workers), then the Node one.
   step browser-tests wasm-pack test --headless --chrome -- --test '*'
   step node-tests wasm-pack test --node -- --test node
-  step e2e-tests node --test --test-reporter=tap tests/e2e/
+  # The npm package: Chromium (page and worker) and Node, plus the demo page end to end.
+  step js-tests node --test --test-reporter=tap tests/js/ tests/e2e/
 else
   failed_steps+=("server")
 fi

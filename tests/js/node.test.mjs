@@ -1,0 +1,46 @@
+// The same package from Node (>= 20): init() reads the .wasm from disk, memory token store.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import init, { createClient, isTokenfetchError, TokenfetchError } from "../../pkg/tokenfetch.js";
+import { tenant, stats, expire, tokens, configure } from "./helpers.mjs";
+
+before(() => init());
+
+test("init is idempotent", async () => {
+  await init();
+  await init();
+  assert.equal(typeof createClient, "function");
+});
+
+test("requests, JSON and errors from Node", async () => {
+  const base = tenant("node-basic");
+  const api = createClient({ baseURL: base, timeout: 5000 });
+  const res = await api.post("/echo", { from: "node" }, { params: { a: 1 } });
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.data.json, { from: "node" });
+  assert.equal(res.data.query, "a=1");
+  const err = await api.get("/status/404").catch((e) => e);
+  assert.ok(err instanceof TokenfetchError);
+  assert.ok(isTokenfetchError(err));
+  assert.equal(err.code, "ERR_BAD_REQUEST");
+  assert.equal(err.status, 404);
+});
+
+test("a storm of 20 refreshes once in Node", async () => {
+  const base = tenant("node-storm");
+  await configure(base, { refresh_delay_ms: 100 });
+  const pair = await tokens(base);
+  await expire(base);
+  const api = createClient({ baseURL: base, auth: { refresh: { url: "/auth/refresh" } } });
+  api.auth.setTokens(pair);
+  const res = await Promise.all(Array.from({ length: 20 }, (_, i) => api.get(`/api/seq/${i}`)));
+  assert.deepEqual(res.map((r) => r.data.n), Array.from({ length: 20 }, (_, i) => i));
+  assert.equal((await stats(base)).refresh_count, 1);
+  assert.notEqual(api.auth.getTokens().accessToken, pair.accessToken);
+});
+
+test("browser-only storages are a clear error in Node", async () => {
+  const base = tenant("node-storage");
+  const api = createClient({ baseURL: base, auth: { storage: "cookie" } });
+  assert.throws(() => api.auth.setTokens({ accessToken: "a" }), (e) => e.code === "ERR_STORAGE");
+});
