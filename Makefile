@@ -13,7 +13,7 @@ setup:
 test: setup
 	@scripts/test.sh
 
-## Build the web package into pkg/ (wasm-bindgen --target web + wasm-opt -Oz).
+## Build the npm package into pkg/ (wasm-bindgen --target web + wasm-opt -Oz + pkg-template/).
 pkg: setup
 	@scripts/pkg.sh
 
