@@ -208,7 +208,7 @@ async fn race_total<T>(fut: impl Future<Output = Result<T>>, total: Duration) ->
             Kind::TotalTimeout,
             format!(
                 "no answer within the total timeout of {} ms",
-                total.as_millis()
+                total.as_millis() as u64
             ),
         )),
     }

@@ -50,7 +50,17 @@ pub(crate) fn header_name(name: &str) -> Result<Rc<str>> {
         Ok(name.to_ascii_lowercase().into())
     } else {
         // The name may itself be attacker-supplied garbage: show a short, escaped prefix only.
-        let shown: String = name.chars().take(40).flat_map(char::escape_debug).collect();
+        let shown: String = name
+            .chars()
+            .take(40)
+            .map(|c| {
+                if c.is_ascii_graphic() || c == ' ' {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
         Err(Error::new(
             Kind::InvalidHeader,
             format!("invalid header name \"{shown}\": must be a non-empty HTTP token"),

@@ -182,7 +182,7 @@ impl Logger {
                 .cloned()
                 .unwrap_or_else(|| format!("#{id}"))
         };
-        let ms = |d: &std::time::Duration| d.as_millis();
+        let ms = |d: &std::time::Duration| d.as_millis() as u64;
         match event {
             Event::Sent {
                 id,

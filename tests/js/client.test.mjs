@@ -237,3 +237,29 @@ test("a polluted Object.prototype or a __proto__ key changes nothing", async () 
   }, { base });
   assert.deepEqual(out, [200, null, "", false]);
 });
+
+test("init accepts a Response, bytes or a URL, and createClient before init fails clearly", async () => {
+  const inputs = {
+    response: () => fetch("/pkg/tokenfetch_engine_bg.wasm"),
+    bytes: async () => new Uint8Array(await (await fetch("/pkg/tokenfetch_engine_bg.wasm")).arrayBuffer()),
+    url: async () => new URL("/pkg/tokenfetch_engine_bg.wasm", location.href),
+  };
+  for (const kind of Object.keys(inputs)) {
+    const fresh = await chromium.blank();
+    const out = await fresh.evaluate(async ({ kind, source }) => {
+      const input = new Function(`return (${source})`)()[kind];
+      const tf = await import("/pkg/tokenfetch.js");
+      let early;
+      try {
+        tf.createClient();
+      } catch (e) {
+        early = e.code;
+      }
+      await tf.default(await input());
+      const res = await tf.createClient({ baseURL: location.origin }).get("/echo");
+      return [early, res.status];
+    }, { kind, source: `{ ${Object.entries(inputs).map(([k, f]) => `${k}: ${f}`).join(", ")} }` });
+    assert.deepEqual(out, ["ERR_NOT_INITIALIZED", 200], kind);
+    await fresh.close();
+  }
+});

@@ -33,11 +33,17 @@ export async function tokens(base, ttl) {
 /** One Chromium for a test file; `page()` opens a page with `window.tf` = the package. */
 export async function browser() {
   const b = await launch();
+  const blank = async () => {
+    const page = await b.newPage();
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    await page.goto(`${SERVER}/www/blank.html`);
+    return page;
+  };
   return {
+    /** A blank page on the server's origin, package not loaded. */
+    blank,
     async page() {
-      const page = await b.newPage();
-      page.on("pageerror", (e) => console.error("page error:", e.message));
-      await page.goto(`${SERVER}/www/blank.html`);
+      const page = await blank();
       await page.evaluate(async () => {
         const tf = await import("/pkg/tokenfetch.js");
         await tf.default();
