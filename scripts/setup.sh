@@ -35,8 +35,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-if [ -f package.json ] && [ ! -d node_modules ]; then
-  say "installing npm dependencies"
-  npm ci --no-audit --no-fund
+# `npm install`, not `npm ci`: this npm omits other platforms' optional packages (rollup's)
+# from the lock file and `npm ci` then refuses it. With the lock present, install is exact.
+if [ -f package.json ]; then
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm dependencies"
+    npm install --no-audit --no-fund
+  fi
 fi
 say "ready"

@@ -107,28 +107,14 @@ async fn the_token_never_reaches_another_origin() {
     let client = auth_client(&base, AuthConfig::new()).await;
     let tenant_path = base.trim_start_matches(server());
     // Same origin: attached.
-    let echo: Value = client
-        .get("/echo")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Value = json_of(client.get("/echo")).await;
     assert!(echo["headers"]["authorization"]
         .as_str()
         .unwrap()
         .starts_with("Bearer "));
     // Absolute URL to the foreign origin: sent, but without the token.
     let foreign_url = format!("{}{tenant_path}/echo", foreign());
-    let echo: Value = client
-        .get(&foreign_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Value = json_of(client.get(&foreign_url)).await;
     assert_eq!(echo["foreign"], true);
     assert!(echo["headers"].get("authorization").is_none());
     // Protocol-relative trick: refused before sending.
@@ -150,15 +136,7 @@ async fn the_token_never_reaches_another_origin() {
     assert_eq!(echo["foreign"], true);
     assert!(echo["headers"].get("authorization").is_none());
     // Opting out per request.
-    let echo: Value = client
-        .get("/echo")
-        .skip_auth()
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Value = json_of(client.get("/echo").skip_auth()).await;
     assert!(echo["headers"].get("authorization").is_none());
 
     let stats = stats(&base).await;

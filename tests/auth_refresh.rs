@@ -103,11 +103,7 @@ async fn new_requests_during_a_refresh_wait_and_never_send_the_stale_token() {
     let base = tenant("pause");
     configure(&base, json!({"refresh_delay_ms": 300})).await;
     let (client, dispatched) = recording_client(&base);
-    client
-        .auth()
-        .unwrap()
-        .set_tokens(tokens(&base, None).await)
-        .unwrap();
+    log_in(&client, &base).await;
     expire(&base).await;
     let trigger = client.get("/api/items").send();
     let later = async {
@@ -156,11 +152,7 @@ async fn late_401_for_the_previous_generation_does_not_refresh_again() {
         })
         .build()
         .unwrap();
-    client
-        .auth()
-        .unwrap()
-        .set_tokens(tokens(&base, None).await)
-        .unwrap();
+    log_in(&client, &base).await;
     expire(&base).await;
     let (late, early) = futures::join!(
         client.get("/api/items?late=1").send(),
@@ -243,11 +235,7 @@ async fn hung_refresh_times_out_and_a_later_refresh_runs() {
     assert_eq!(expired.get(), 1);
     assert!(!client.auth().unwrap().is_refreshing());
     // Log in again; the next expiry refreshes normally.
-    client
-        .auth()
-        .unwrap()
-        .set_tokens(tokens(&base, None).await)
-        .unwrap();
+    log_in(&client, &base).await;
     expire(&base).await;
     assert!(client.get("/api/items").send().await.unwrap().ok());
     assert_eq!(count(&stats(&base).await, "refresh_count"), 2);
@@ -267,11 +255,7 @@ async fn a_401_on_the_replay_is_returned_to_the_caller() {
         )
         .build()
         .unwrap();
-    client
-        .auth()
-        .unwrap()
-        .set_tokens(tokens(&base, None).await)
-        .unwrap();
+    log_in(&client, &base).await;
     expire(&base).await;
     let res = client.get("/api/items").send().await.unwrap();
     assert_eq!(res.status(), 401);

@@ -310,15 +310,7 @@ async fn form_data_and_blob_bodies_upload_and_replay() {
         assert_eq!(body["parts"][1]["filename"], "data.bin");
         assert_eq!(body["parts"][1]["size"], 1000);
     }
-    let echoed: Value = client
-        .post("/echo")
-        .blob(blob)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echoed: Value = json_of(client.post("/echo").blob(blob)).await;
     assert_eq!(echoed["body"].as_str().unwrap().len(), 1000);
 }
 

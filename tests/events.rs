@@ -47,11 +47,7 @@ async fn events_follow_a_request_through_refresh_replay_and_retry() {
         .retry(RetryPolicy::new().backoff(Duration::from_millis(10)))
         .build()
         .unwrap();
-    client
-        .auth()
-        .unwrap()
-        .set_tokens(tokens(&base, None).await)
-        .unwrap();
+    log_in(&client, &base).await;
     expire(&base).await;
     assert!(client.get("/api/items").send().await.unwrap().ok());
     assert_eq!(

@@ -12,15 +12,7 @@ use wasm_bindgen_test::*;
 async fn requests_work_in_node() {
     let base = tenant("node");
     let client = Client::builder().base_url(&base).build().unwrap();
-    let body: Value = client
-        .get("/echo")
-        .query([("from", "node")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value = json_of(client.get("/echo").query([("from", "node")])).await;
     assert_eq!(body["query"], "from=node");
     assert_eq!(request_count(&base).await, 1);
 }
@@ -60,25 +52,13 @@ async fn a_stream_body_is_not_replayed_after_a_refresh() {
         .count();
     assert_eq!(posts, 1, "the stream request was sent once, not replayed");
     // A stream sent once, without auth trouble, arrives whole.
-    client
-        .auth()
-        .unwrap()
-        .set_tokens(tokens(&base, None).await)
-        .unwrap();
+    log_in(&client, &base).await;
     let stream: web_sys::ReadableStream = js_sys::Function::new_no_args(
         "return new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('hello')); c.close(); } });",
     )
     .call0(&wasm_bindgen::JsValue::NULL)
     .unwrap()
     .into();
-    let echo: Value = client
-        .post("/api/echo")
-        .stream(stream)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Value = json_of(client.post("/api/echo").stream(stream)).await;
     assert_eq!(echo["body"], "hello");
 }

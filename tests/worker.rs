@@ -20,16 +20,13 @@ async fn requests_and_timeouts_work_in_a_worker() {
         .default_header("x-where", "worker")
         .build()
         .unwrap();
-    let body: Value = client
-        .post("/echo")
-        .json(&serde_json::json!({"n": 1}))
-        .unwrap()
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value = json_of(
+        client
+            .post("/echo")
+            .json(&serde_json::json!({"n": 1}))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(body["headers"]["x-where"], "worker");
     assert_eq!(body["json"]["n"], 1);
     let err = client

@@ -152,3 +152,14 @@ pub fn refreshing() -> tokenfetch::AuthConfig {
     tokenfetch::AuthConfig::new()
         .refresh_endpoint(tokenfetch::auth::RefreshEndpoint::new("/auth/refresh"))
 }
+
+/// Send and parse the JSON answer (panics on any error: for tests).
+pub async fn json_of(builder: tokenfetch::RequestBuilder) -> Value {
+    builder.send().await.unwrap().json().await.unwrap()
+}
+
+/// Log `client` in with a fresh token pair from the server.
+pub async fn log_in(client: &Client, base: &str) {
+    let pair = tokens(base, None).await;
+    client.auth().unwrap().set_tokens(pair).unwrap();
+}
