@@ -4,8 +4,6 @@
 //! leaves serde out for size. This reads any valid JSON into [`Value`] and refuses anything
 //! else with an error; it never panics and bounds nesting depth.
 
-use std::collections::BTreeMap;
-
 /// A parsed JSON value.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Value {
@@ -14,14 +12,15 @@ pub(crate) enum Value {
     Number(f64),
     String(String),
     Array(Vec<Value>),
-    Object(BTreeMap<String, Value>),
+    /// Members in document order (a later duplicate key replaces the earlier value).
+    Object(Vec<(String, Value)>),
 }
 
 impl Value {
     /// Follow a dotted path of object keys (`"data.access_token"`).
     pub fn path(&self, path: &str) -> Option<&Value> {
         path.split('.').try_fold(self, |v, key| match v {
-            Value::Object(map) => map.get(key),
+            Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         })
     }
@@ -162,7 +161,7 @@ impl Parser<'_> {
             }
             Some(b'{') => {
                 self.pos += 1;
-                let mut map = BTreeMap::new();
+                let mut map: Vec<(String, Value)> = Vec::new();
                 self.ws();
                 if self.bytes.get(self.pos) == Some(&b'}') {
                     self.pos += 1;
@@ -180,7 +179,10 @@ impl Parser<'_> {
                     }
                     self.pos += 1;
                     let value = self.value(depth + 1)?;
-                    map.insert(key, value);
+                    match map.iter_mut().find(|(k, _)| *k == key) {
+                        Some(member) => member.1 = value,
+                        None => map.push((key, value)),
+                    }
                     self.ws();
                     match self.bytes.get(self.pos) {
                         Some(b',') => self.pos += 1,
@@ -420,6 +422,15 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_keys_keep_the_last_value() {
+        let v = parse(r#"{"a":1,"b":2,"a":3}"#).unwrap();
+        assert_eq!(v.path("a").and_then(Value::as_f64), Some(3.0));
+        let mut out = String::new();
+        v.write(&mut out);
+        assert_eq!(out, r#"{"a":3,"b":2}"#);
+    }
+
+    #[test]
     fn redact_and_write() {
         let mut v = parse(
             r#"{"user":{"Password":"pw","name":"a"},"list":[{"access_token":"t"}],"n":1.5,"m":-2}"#,
@@ -430,7 +441,7 @@ mod tests {
         v.write(&mut out);
         assert_eq!(
             out,
-            r#"{"list":[{"access_token":"[redacted]"}],"m":-2,"n":1.5,"user":{"Password":"[redacted]","name":"a"}}"#
+            r#"{"user":{"Password":"[redacted]","name":"a"},"list":[{"access_token":"[redacted]"}],"n":1.5,"m":-2}"#
         );
     }
 

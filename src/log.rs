@@ -7,7 +7,6 @@
 //! you name) in JSON and form bodies and in query strings. Other bodies are shown by size only.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::body::Repr;
@@ -170,17 +169,15 @@ impl Logger {
     /// The event listener that does the logging.
     pub(crate) fn listener(self) -> impl Fn(&Event) + 'static {
         // Method and URL of each request id, for the lines that only carry the id.
-        let names: RefCell<HashMap<u64, String>> = RefCell::default();
+        let names: RefCell<Vec<(u64, String)>> = RefCell::default();
         move |event| self.log(event, &names)
     }
 
-    fn log(&self, event: &Event, names: &RefCell<HashMap<u64, String>>) {
+    fn log(&self, event: &Event, names: &RefCell<Vec<(u64, String)>>) {
         let name = |id: &u64| {
-            names
-                .borrow()
-                .get(id)
-                .cloned()
-                .unwrap_or_else(|| format!("#{id}"))
+            let names = names.borrow();
+            let found = names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone());
+            found.unwrap_or_else(|| format!("#{id}"))
         };
         let ms = |d: &std::time::Duration| d.as_millis() as u64;
         match event {
@@ -191,7 +188,10 @@ impl Logger {
                 request,
             } => {
                 let label = format!("{} {}", request.method(), self.url(request.url()));
-                names.borrow_mut().insert(*id, label.clone());
+                let mut names = names.borrow_mut();
+                names.retain(|(i, _)| i != id);
+                names.push((*id, label.clone()));
+                drop(names);
                 let mut details = self.headers(request.headers());
                 details.extend(self.body(request));
                 let mut message = format!("→ {label}");
@@ -271,10 +271,8 @@ impl Logger {
                 outcome,
                 elapsed,
             } => {
-                let label = names
-                    .borrow_mut()
-                    .remove(id)
-                    .unwrap_or_else(|| format!("#{id}"));
+                let label = name(id);
+                names.borrow_mut().retain(|(i, _)| i != id);
                 match outcome {
                     Ok(status) => self.emit(
                         Level::Info,

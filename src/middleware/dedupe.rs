@@ -6,7 +6,6 @@
 //! aborted only when nobody waits any more. Each caller gets its own complete response.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::future::{LocalBoxFuture, Shared, WeakShared};
@@ -31,7 +30,7 @@ pub struct DedupeRequest(pub bool);
 #[derive(Clone, Default)]
 pub struct Dedupe {
     by_default: bool,
-    in_flight: Rc<RefCell<HashMap<String, WeakShared<Fetch>>>>,
+    in_flight: Rc<RefCell<Vec<(String, WeakShared<Fetch>)>>>,
 }
 
 impl Dedupe {
@@ -47,8 +46,8 @@ impl Dedupe {
     pub fn in_flight(&self) -> usize {
         self.in_flight
             .borrow()
-            .values()
-            .filter(|w| w.upgrade().is_some())
+            .iter()
+            .filter(|(_, w)| w.upgrade().is_some())
             .count()
     }
 }
@@ -90,8 +89,9 @@ impl Middleware for Dedupe {
             let existing = self
                 .in_flight
                 .borrow()
-                .get(&key)
-                .and_then(WeakShared::upgrade);
+                .iter()
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, w)| w.upgrade());
             let shared: SharedFetch = match existing {
                 Some(shared) => shared,
                 None => {
@@ -103,12 +103,14 @@ impl Middleware for Dedupe {
                             Ok(res) => res.snapshot().await,
                             Err(e) => Err(e),
                         };
-                        map.borrow_mut().remove(&done_key);
+                        map.borrow_mut().retain(|(k, _)| *k != done_key);
                         result
                     });
                     let shared = fut.shared();
                     if let Some(weak) = shared.downgrade() {
-                        self.in_flight.borrow_mut().insert(key, weak);
+                        let mut in_flight = self.in_flight.borrow_mut();
+                        in_flight.retain(|(k, w)| *k != key && w.upgrade().is_some());
+                        in_flight.push((key, weak));
                     }
                     shared
                 }

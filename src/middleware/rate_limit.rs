@@ -4,7 +4,6 @@
 //! (it simply leaves the queue).
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::future::poll_fn;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
@@ -20,7 +19,7 @@ use crate::response::Response;
 #[derive(Default)]
 struct State {
     active: Cell<usize>,
-    queue: RefCell<VecDeque<(u64, Option<Waker>)>>,
+    queue: RefCell<Vec<(u64, Option<Waker>)>>,
     next_ticket: Cell<u64>,
     /// Token bucket: tokens available and when they were counted (ms).
     tokens: Cell<f64>,
@@ -79,7 +78,7 @@ fn wake_head(state: &State) {
     let waker = state
         .queue
         .borrow_mut()
-        .front_mut()
+        .first_mut()
         .and_then(|(_, w)| w.take());
     if let Some(waker) = waker {
         waker.wake();
@@ -154,7 +153,7 @@ impl RateLimit {
         let state = &self.state;
         let id = state.next_ticket.get();
         state.next_ticket.set(id + 1);
-        state.queue.borrow_mut().push_back((id, None));
+        state.queue.borrow_mut().push((id, None));
         let ticket = Ticket {
             id,
             state: state.clone(),
@@ -163,7 +162,7 @@ impl RateLimit {
             // Wait to be first in line with a free slot.
             poll_fn(|cx| {
                 let mut queue = state.queue.borrow_mut();
-                let first = queue.front().map(|(i, _)| *i) == Some(id);
+                let first = queue.first().map(|(i, _)| *i) == Some(id);
                 if first && self.slot_free() {
                     Poll::Ready(())
                 } else {
