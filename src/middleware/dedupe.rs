@@ -19,6 +19,8 @@ use crate::response::{Response, Snapshot};
 
 type Fetch = LocalBoxFuture<'static, Result<Snapshot>>;
 type SharedFetch = Shared<Fetch>;
+/// Requests in flight by key; weak, so a fetch nobody awaits any more is dropped (aborted).
+type InFlight = Rc<RefCell<Vec<(String, WeakShared<Fetch>)>>>;
 
 /// Per-request switch: `.extension(DedupeRequest(true))` (see
 /// [`RequestBuilder::dedupe`](crate::RequestBuilder::dedupe)).
@@ -30,7 +32,7 @@ pub struct DedupeRequest(pub bool);
 #[derive(Clone, Default)]
 pub struct Dedupe {
     by_default: bool,
-    in_flight: Rc<RefCell<Vec<(String, WeakShared<Fetch>)>>>,
+    in_flight: InFlight,
 }
 
 impl Dedupe {
