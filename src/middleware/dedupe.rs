@@ -64,8 +64,13 @@ impl std::fmt::Debug for Dedupe {
 }
 
 fn key(req: &Request) -> String {
-    let mut headers: Vec<(&str, &str)> = req.headers().iter().collect();
-    headers.sort();
+    // Order-independent key: an insertion sort (few headers) keeps the slice-sort machinery,
+    // several KB of wasm, out of the package.
+    let mut headers: Vec<(&str, &str)> = Vec::new();
+    for pair in req.headers().iter() {
+        let at = headers.partition_point(|p| *p <= pair);
+        headers.insert(at, pair);
+    }
     let mut key = format!("{} {} {:?}", req.method(), req.url(), req.credentials());
     for (name, value) in headers {
         key.push('\n');
@@ -119,5 +124,23 @@ impl Middleware for Dedupe {
             };
             shared.await.map(|snapshot| snapshot.to_response())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_ignores_header_order_but_not_values() {
+        let mut a = Request::new(Method::GET, "http://a.test/x").unwrap();
+        a.headers_mut().insert("b", "2").unwrap();
+        a.headers_mut().insert("a", "1").unwrap();
+        let mut b = Request::new(Method::GET, "http://a.test/x").unwrap();
+        b.headers_mut().insert("a", "1").unwrap();
+        b.headers_mut().insert("b", "2").unwrap();
+        assert_eq!(key(&a), key(&b));
+        b.headers_mut().insert("authorization", "Bearer other").unwrap();
+        assert_ne!(key(&a), key(&b));
     }
 }
