@@ -140,7 +140,9 @@ mod tests {
         b.headers_mut().insert("a", "1").unwrap();
         b.headers_mut().insert("b", "2").unwrap();
         assert_eq!(key(&a), key(&b));
-        b.headers_mut().insert("authorization", "Bearer other").unwrap();
+        b.headers_mut()
+            .insert("authorization", "Bearer other")
+            .unwrap();
         assert_ne!(key(&a), key(&b));
     }
 }
