@@ -1,18 +1,10 @@
 // The auth scenarios from JavaScript, in Chromium, asserting what the server observed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { browser, tenant, stats, configure, expire, tokens, FOREIGN, SERVER } from "./helpers.mjs";
+import { useChromium, tenant, stats, configure, expire, tokens, FOREIGN, SERVER } from "./helpers.mjs";
 
-let chromium;
-let page;
-before(async () => {
-  chromium = await browser();
-  page = await chromium.page();
-});
-after(() => chromium.close());
-
-/** Run `fn(tf, args)` in the page. */
-const inPage = (fn, args) => page.evaluate(`(${fn})(window.tf, ${JSON.stringify(args)})`);
+const ctx = useChromium({ before, after });
+const inPage = ctx.inPage;
 
 test("a storm of 50 requests refreshes once and replays in issue order", async () => {
   const base = tenant("js-storm");

@@ -2,17 +2,10 @@
 // interceptors, error codes, option validation and prototype pollution.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { browser, tenant, stats } from "./helpers.mjs";
+import { useChromium, tenant, stats } from "./helpers.mjs";
 
-let chromium;
-let page;
-before(async () => {
-  chromium = await browser();
-  page = await chromium.page();
-});
-after(() => chromium.close());
-
-const inPage = (fn, args) => page.evaluate(`(${fn})(window.tf, ${JSON.stringify(args)})`);
+const ctx = useChromium({ before, after });
+const inPage = ctx.inPage;
 
 test("verbs, params, data kinds, headers and response types", async () => {
   const base = tenant("js-verbs");
@@ -245,7 +238,7 @@ test("init accepts a Response, bytes or a URL, and createClient before init fail
     url: async () => new URL("/pkg/tokenfetch_engine_bg.wasm", location.href),
   };
   for (const kind of Object.keys(inputs)) {
-    const fresh = await chromium.blank();
+    const fresh = await ctx.chromium.blank();
     const out = await fresh.evaluate(async ({ kind, source }) => {
       const input = new Function(`return (${source})`)()[kind];
       const tf = await import("/pkg/tokenfetch.js");

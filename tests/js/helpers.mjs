@@ -54,3 +54,21 @@ export async function browser() {
     close: () => b.close(),
   };
 }
+
+/**
+ * Register before/after hooks that open Chromium with one package page for this test file.
+ * `ctx.inPage(fn, args)` runs `fn(window.tf, args)` in that page; `ctx.chromium` makes more.
+ */
+export function useChromium(hooks) {
+  const ctx = {
+    chromium: undefined,
+    page: undefined,
+    inPage: (fn, args) => ctx.page.evaluate(`(${fn})(window.tf, ${JSON.stringify(args)})`),
+  };
+  hooks.before(async () => {
+    ctx.chromium = await browser();
+    ctx.page = await ctx.chromium.page();
+  });
+  hooks.after(() => ctx.chromium?.close());
+  return ctx;
+}
