@@ -74,8 +74,8 @@ impl Client {
         self.inner.base.as_ref().map(BaseUrl::origin)
     }
 
-    /// Resolve `url` against the base URL the way every request does (see [`crate::url`] rules
-    /// in the crate docs): relative URLs cannot leave the base origin.
+    /// Resolve `url` against the base URL the way every request does (see "URLs" in the crate
+    /// docs): relative URLs cannot leave the base origin.
     pub fn resolve_url(&self, url: &str) -> Result<String> {
         resolve(self.inner.base.as_ref(), url)
     }

@@ -153,14 +153,7 @@ async fn allowed_origins_can_include_another_origin() {
     )
     .await;
     let tenant_path = base.trim_start_matches(server());
-    let echo: Value = client
-        .get(&format!("{}{tenant_path}/echo", foreign()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let echo: Value = json_of(client.get(&format!("{}{tenant_path}/echo", foreign()))).await;
     assert!(echo["headers"]["authorization"].is_string());
     let bad = tokenfetch::Client::builder()
         .base_url(&base)

@@ -34,14 +34,7 @@ pub fn hooks(base: &str) -> Client {
 
 /// What the server observed for this tenant.
 pub async fn stats(base: &str) -> Value {
-    hooks(base)
-        .get("/__stats")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    json_of(hooks(base).get("/__stats")).await
 }
 
 /// Requests the server recorded for this tenant (hooks excluded).
@@ -49,19 +42,10 @@ pub async fn request_count(base: &str) -> usize {
     stats(base).await["requests"].as_array().map_or(0, Vec::len)
 }
 
-/// Log in as `user` and return the access token.
+/// Log in and return the access token.
 pub async fn login(base: &str) -> String {
-    let tokens: Value = hooks(base)
-        .post("/auth/login")
-        .json(&serde_json::json!({"username": "ada", "password": "pw"}))
-        .unwrap()
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    tokens["access_token"].as_str().unwrap().to_string()
+    let pair = tokens(base, None).await;
+    pair.access_token.unwrap()
 }
 
 /// Change the tenant's server config (`refresh_delay_ms`, `refresh_fail`, ...).
