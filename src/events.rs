@@ -7,9 +7,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::headers::HeaderMap;
+use crate::http::headers::HeaderMap;
+use crate::http::status::StatusCode;
 use crate::request::Request;
-use crate::status::StatusCode;
 
 /// Why a retry was scheduled.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -32,42 +32,33 @@
 
 pub mod auth;
 mod body;
-mod builder;
-mod cancel;
 mod client;
-mod client_builder;
 mod error;
 pub mod events;
 mod extensions;
-mod headers;
-mod http_date;
-mod json;
+mod http;
 pub mod log;
-mod method;
 pub mod middleware;
 mod request;
 mod response;
-mod status;
-mod task;
-pub mod time;
+mod rt;
 pub mod transport;
-mod url;
+
+pub use rt::time;
 
 pub use auth::{Auth, AuthConfig, Tokens};
 pub use body::Body;
-pub use builder::RequestBuilder;
-pub use cancel::{CancelHandle, Canceled};
-pub use client::Client;
-pub use client_builder::ClientBuilder;
+pub use client::{Client, ClientBuilder, RequestBuilder};
 pub use error::{Error, Kind, Result};
 pub use events::Event;
 pub use extensions::Extensions;
-pub use headers::HeaderMap;
-pub use method::Method;
+pub use http::headers::HeaderMap;
+pub use http::method::Method;
+pub use http::status::StatusCode;
 pub use middleware::{Middleware, Next, Retry, RetryPolicy};
 pub use request::{Credentials, Request};
 pub use response::Response;
-pub use status::StatusCode;
+pub use rt::cancel::{CancelHandle, Canceled};
 pub use transport::{FetchTransport, Transport};
 
 #[cfg(all(feature = "js", target_arch = "wasm32"))]

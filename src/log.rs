@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use crate::body::Repr;
 use crate::events::Event;
-use crate::headers::HeaderMap;
+use crate::http::headers::HeaderMap;
 use crate::request::Request;
 
 /// How serious a log record is.
@@ -141,7 +141,7 @@ impl Logger {
         let kind = req.headers().get("content-type").unwrap_or("");
         let text = std::str::from_utf8(bytes).ok();
         if let (true, Some(text)) = (kind.contains("json"), text) {
-            if let Ok(mut value) = crate::json::parse(text) {
+            if let Ok(mut value) = crate::http::json::parse(text) {
                 value.redact(&self.fields);
                 let mut out = String::from("body: ");
                 value.write(&mut out);

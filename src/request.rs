@@ -4,12 +4,12 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crate::body::Body;
-use crate::cancel::CancelHandle;
 use crate::error::{Error, Kind, Result};
 use crate::extensions::Extensions;
-use crate::headers::HeaderMap;
-use crate::method::Method;
-use crate::url::parse_absolute;
+use crate::http::headers::HeaderMap;
+use crate::http::method::Method;
+use crate::http::url::parse_absolute;
+use crate::rt::cancel::CancelHandle;
 
 /// Whether `fetch` sends cookies and HTTP auth with the request
 /// ([`RequestInit.credentials`](https://developer.mozilla.org/en-US/docs/Web/API/RequestInit#credentials)).

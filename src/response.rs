@@ -7,15 +7,17 @@
 use std::fmt;
 use std::rc::Rc;
 
-use crate::cancel::CancelHandle;
 use crate::error::{Error, Kind, Result};
-use crate::headers::HeaderMap;
-use crate::status::StatusCode;
+use crate::http::headers::HeaderMap;
+use crate::http::status::StatusCode;
+#[cfg(target_arch = "wasm32")]
+use crate::rt::abort::{js_message, AbortGuard};
+use crate::rt::cancel::CancelHandle;
 
 pub(crate) enum ResponseBody {
     Buffered(Rc<[u8]>),
     #[cfg(target_arch = "wasm32")]
-    Fetch(crate::transport::FetchBody),
+    Fetch(FetchBody),
 }
 
 /// A fully read response that can be turned into any number of [`Response`]s.
@@ -73,7 +75,7 @@ impl Response {
         headers: HeaderMap,
         url: String,
         redirected: bool,
-        body: crate::transport::FetchBody,
+        body: FetchBody,
     ) -> Response {
         Response {
             status,
@@ -164,7 +166,7 @@ impl Response {
             }
         };
         let result = match self.cancel {
-            Some(cancel) => crate::client::race_cancel(read, &cancel).await,
+            Some(cancel) => cancel.race(read).await,
             None => read.await,
         };
         result.map_err(|e| {
@@ -204,5 +206,31 @@ impl fmt::Debug for Response {
             .field("url", &crate::error::redact_url(&self.url))
             .field("headers", &self.headers)
             .finish_non_exhaustive()
+    }
+}
+
+/// The unread body of a fetched response; owns the attempt's abort guard and timer.
+#[cfg(target_arch = "wasm32")]
+pub(crate) struct FetchBody {
+    raw: web_sys::Response,
+    guard: AbortGuard,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl FetchBody {
+    pub(crate) fn new(raw: web_sys::Response, guard: AbortGuard) -> Self {
+        FetchBody { raw, guard }
+    }
+
+    /// Read the whole body.
+    pub(crate) async fn read(self) -> Result<Vec<u8>> {
+        let promise = self
+            .raw
+            .array_buffer()
+            .map_err(|e| Error::new(Kind::Decode, js_message(&e)))?;
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(buffer) => Ok(js_sys::Uint8Array::new(&buffer).to_vec()),
+            Err(e) => Err(self.guard.rejection(&e, "reading the body failed")),
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Reading the `exp` claim of a JWT-shaped access token (no signature check: that is the
 //! server's job; we only want to know whether to refresh before sending).
 
-use crate::json;
+use crate::http::json;
 
 fn base64url_decode(input: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(input.len() * 3 / 4);

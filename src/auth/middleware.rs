@@ -9,13 +9,12 @@ use super::challenge::allows_refresh;
 use super::session::Session;
 use super::turnstile::Ticket;
 use super::SkipAuth;
-use crate::client::race_cancel;
 use crate::error::{Error, Kind, Result};
 use crate::events::{ids, Event, Replay};
+use crate::http::url::origin_of;
 use crate::middleware::{Middleware, Next};
 use crate::request::Request;
 use crate::response::Response;
-use crate::url::origin_of;
 
 pub(crate) struct AuthMiddleware {
     pub session: Rc<Session>,
@@ -28,7 +27,7 @@ impl Middleware for AuthMiddleware {
                 return next.run(req).await;
             }
             let cancel = self.session.cancel_handle();
-            race_cancel(self.authorize(req, next), &cancel).await
+            cancel.race(self.authorize(req, next)).await
         })
     }
 }

@@ -181,11 +181,11 @@ impl AuthConfig {
     /// Validate and resolve against the client's base URL.
     pub(crate) fn settings(
         self,
-        base: Option<&crate::url::BaseUrl>,
+        base: Option<&crate::http::url::BaseUrl>,
         credentials: crate::request::Credentials,
     ) -> Result<Settings> {
-        crate::headers::header_name(&self.header)?;
-        if !self.scheme.is_empty() && !crate::headers::is_token(&self.scheme) {
+        crate::http::headers::header_name(&self.header)?;
+        if !self.scheme.is_empty() && !crate::http::headers::is_token(&self.scheme) {
             return Err(Error::new(
                 Kind::Builder,
                 "auth scheme must be an HTTP token",
@@ -201,7 +201,7 @@ impl AuthConfig {
             Some(origins) => origins
                 .iter()
                 .map(|o| {
-                    crate::url::parse_absolute(o)
+                    crate::http::url::parse_absolute(o)
                         .ok()
                         .filter(|u| u.rest.is_empty() || u.rest == "/")
                         .map(|u| u.origin)
@@ -218,7 +218,7 @@ impl AuthConfig {
                 .unwrap_or_default(),
         };
         let refresh_url = match &self.refresh {
-            Some(Refresh::Endpoint(e)) => Some(crate::url::resolve(base, &e.url)?),
+            Some(Refresh::Endpoint(e)) => Some(crate::http::url::resolve(base, &e.url)?),
             _ => None,
         };
         Ok(Settings {

@@ -6,9 +6,9 @@ use futures::future::LocalBoxFuture;
 
 use super::tokens::Tokens;
 use crate::error::{Error, Kind, Result};
-use crate::headers::HeaderMap;
-use crate::json;
-use crate::method::Method;
+use crate::http::headers::HeaderMap;
+use crate::http::json;
+use crate::http::method::Method;
 use crate::request::{Credentials, Request};
 use crate::transport::Transport;
 
@@ -162,9 +162,9 @@ pub(crate) fn build_request(
         }
         RefreshTokenIn::Form(field) => {
             let mut body = String::from("grant_type=refresh_token&");
-            crate::url::form_encode(field, &mut body);
+            crate::http::url::form_encode(field, &mut body);
             body.push('=');
-            crate::url::form_encode(refresh_token, &mut body);
+            crate::http::url::form_encode(refresh_token, &mut body);
             req.headers_mut()
                 .insert("content-type", "application/x-www-form-urlencoded")?;
             req.set_body(body.into());

@@ -12,11 +12,11 @@ use super::refresh::{build_request, call_endpoint, classify, Failure, Refresh};
 use super::store::TokenStore;
 use super::tokens::Tokens;
 use super::turnstile::Turnstile;
-use crate::cancel::CancelHandle;
 use crate::error::{Error, Kind, Result};
 use crate::events::{Event, Events};
 use crate::request::Credentials;
 use crate::response::Response;
+use crate::rt::cancel::CancelHandle;
 use crate::transport::Transport;
 
 /// The outcome every waiter of one refresh shares (`Error` is cheap to clone).
@@ -136,7 +136,7 @@ impl Session {
         let (Some(skew), Some(exp)) = (self.settings.skew, tokens.expires_at()) else {
             return false;
         };
-        let now = crate::time::now_ms() / 1000.0;
+        let now = crate::rt::time::now_ms() / 1000.0;
         if exp - skew.as_secs_f64() > now {
             return false;
         }
@@ -157,13 +157,13 @@ impl Session {
         *self.inflight.borrow_mut() = Some(shared.clone());
         self.events.emit(|| Event::RefreshStarted);
         // Spawned, so canceling the request that started it cancels nothing for the others.
-        crate::task::spawn_local(shared.clone().map(drop));
+        crate::rt::task::spawn_local(shared.clone().map(drop));
         shared
     }
 
     async fn run(self: Rc<Self>) -> RefreshOutcome {
         let epoch = self.epoch.get();
-        let timeout = crate::time::sleep(self.settings.refresh_timeout);
+        let timeout = crate::rt::time::sleep(self.settings.refresh_timeout);
         let result = match select(Box::pin(self.exchange()), Box::pin(timeout)).await {
             Either::Left((result, _)) => result,
             Either::Right(_) => Err(Failure::Expired(Error::new(

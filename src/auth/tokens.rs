@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::error::{Error, Kind, Result};
-use crate::headers::header_value;
+use crate::http::headers::header_value;
 
 /// An access token and, usually, a refresh token. `Debug` shows neither.
 ///
@@ -98,9 +98,9 @@ pub(crate) fn to_json(tokens: &Tokens) -> String {
             if out.len() > 1 {
                 out.push(',');
             }
-            crate::json::quote(name, &mut out);
+            crate::http::json::quote(name, &mut out);
             out.push(':');
-            crate::json::quote(value, &mut out);
+            crate::http::json::quote(value, &mut out);
         }
     }
     out.push('}');
@@ -110,7 +110,7 @@ pub(crate) fn to_json(tokens: &Tokens) -> String {
 /// Parse what [`to_json`] wrote; anything else (corrupt, edited, truncated) is `None`.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn from_json(text: &str) -> Option<Tokens> {
-    let value = crate::json::parse(text).ok()?;
+    let value = crate::http::json::parse(text).ok()?;
     let field = |name| {
         value
             .path(name)

@@ -16,7 +16,7 @@ use crate::error::{Error, Kind, Result};
 fn storage_error(what: &str, value: &JsValue) -> Error {
     Error::new(
         Kind::Storage,
-        format!("{what}: {}", crate::transport::js_message(value)),
+        format!("{what}: {}", crate::rt::abort::js_message(value)),
     )
 }
 
@@ -311,7 +311,7 @@ impl TokenStore for CookieStore {
         let cap = self.max_age.map(|d| d.as_secs());
         let until_exp = tokens
             .expires_at()
-            .map(|exp| (exp - crate::time::now_ms() / 1000.0).max(0.0).ceil() as u64);
+            .map(|exp| (exp - crate::rt::time::now_ms() / 1000.0).max(0.0).ceil() as u64);
         let access_age = match (cap, until_exp) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

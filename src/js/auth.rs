@@ -35,7 +35,7 @@ impl JsStore {
                 Kind::Storage,
                 format!(
                     "storage.{method} threw: {}",
-                    crate::transport::js_message(&e)
+                    crate::rt::abort::js_message(&e)
                 ),
             )
         })

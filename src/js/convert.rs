@@ -208,7 +208,7 @@ pub(super) fn js_error(value: &JsValue, what: &str) -> Error {
         .ok()
         .and_then(|s| s.as_f64())
         .filter(|s| (100.0..600.0).contains(s));
-    let message = format!("{what}: {}", crate::transport::js_message(value));
+    let message = format!("{what}: {}", crate::rt::abort::js_message(value));
     match status {
         Some(s) => Error::new(Kind::Status(crate::StatusCode::new(s as u16)), message),
         None if value.is_instance_of::<js_sys::TypeError>() => Error::new(Kind::Network, message),

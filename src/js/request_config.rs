@@ -9,8 +9,8 @@ use wasm_bindgen::JsCast;
 use super::convert::{attach_data, ResponseType};
 use super::options::{bad, Options};
 use super::retry::retry_policy;
-use crate::cancel::CancelHandle;
 use crate::error::Result;
+use crate::rt::cancel::CancelHandle;
 use crate::{Client, Method, RequestBuilder};
 
 /// Every key a request config may have.

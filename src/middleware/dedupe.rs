@@ -13,7 +13,7 @@ use futures::FutureExt;
 
 use super::{Middleware, Next};
 use crate::error::Result;
-use crate::method::Method;
+use crate::http::method::Method;
 use crate::request::Request;
 use crate::response::{Response, Snapshot};
 

@@ -119,11 +119,11 @@ impl<'a> Next<'a> {
             replay,
             request: req.clone(),
         });
-        let start = crate::time::now_ms();
+        let start = crate::rt::time::now_ms();
         let sent = transport.send(req);
         Box::pin(async move {
             let result = sent.await;
-            let elapsed = crate::time::since(start);
+            let elapsed = crate::rt::time::since(start);
             events.emit(|| match &result {
                 Ok(res) => Event::Response {
                     id,

@@ -118,7 +118,7 @@ impl RateLimit {
         }
         self.per_second = Some(rate);
         self.state.tokens.set(rate.max(1.0));
-        self.state.counted_at.set(crate::time::now_ms());
+        self.state.counted_at.set(crate::rt::time::now_ms());
         Ok(self)
     }
 
@@ -138,7 +138,7 @@ impl RateLimit {
             return Duration::ZERO;
         };
         let state = &self.state;
-        let now = crate::time::now_ms();
+        let now = crate::rt::time::now_ms();
         let refilled = state.tokens.get() + (now - state.counted_at.get()) / 1000.0 * rate;
         state.tokens.set(refilled.min(rate.max(1.0)));
         state.counted_at.set(now);
@@ -177,7 +177,7 @@ impl RateLimit {
             if wait.is_zero() {
                 break;
             }
-            crate::time::sleep(wait).await;
+            crate::rt::time::sleep(wait).await;
         }
         if self.per_second.is_some() {
             state.tokens.set(state.tokens.get() - 1.0);
@@ -226,7 +226,7 @@ mod tests {
                 let permit = limit.acquire().await;
                 peak.set(peak.get().max(limit.state.active.get()));
                 log.borrow_mut().push(i);
-                crate::time::sleep(Duration::from_millis(5)).await;
+                crate::rt::time::sleep(Duration::from_millis(5)).await;
                 drop(permit);
             }
         });
@@ -252,12 +252,12 @@ mod tests {
     #[test]
     fn token_bucket_spaces_out_starts() {
         let limit = RateLimit::new().per_second(50.0).unwrap();
-        let start = crate::time::now_ms();
+        let start = crate::rt::time::now_ms();
         for _ in 0..60 {
             drop(block_on(limit.acquire()));
         }
         // 50 from the initial burst, then 10 more at 50/s: at least ~200 ms.
-        assert!(crate::time::now_ms() - start >= 150.0);
+        assert!(crate::rt::time::now_ms() - start >= 150.0);
         assert!(RateLimit::new().per_second(0.0).is_err());
         assert!(RateLimit::new().max_concurrent(0).is_err());
     }

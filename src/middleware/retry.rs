@@ -28,7 +28,7 @@ impl Retry {
 fn idempotency_key() -> String {
     let mut key = String::with_capacity(32);
     for _ in 0..4 {
-        let n = (crate::time::random() * (u32::MAX as f64)) as u32;
+        let n = (crate::rt::time::random() * (u32::MAX as f64)) as u32;
         key.push_str(&format!("{n:08x}"));
     }
     key
@@ -62,8 +62,8 @@ impl Middleware for Retry {
                 match policy.decide(
                     attempt,
                     &outcome,
-                    crate::time::now_ms(),
-                    crate::time::random(),
+                    crate::rt::time::now_ms(),
+                    crate::rt::time::random(),
                 ) {
                     Decision::Done => return outcome,
                     Decision::FailFast(error) => return Err(error),
@@ -76,7 +76,7 @@ impl Middleware for Retry {
                             delay,
                             reason,
                         });
-                        crate::time::sleep(delay).await;
+                        crate::rt::time::sleep(delay).await;
                     }
                 }
             }

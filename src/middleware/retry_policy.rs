@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crate::error::{Error, Kind, Result};
 use crate::events::RetryReason;
-use crate::http_date::retry_after;
-use crate::method::Method;
+use crate::http::date::retry_after;
+use crate::http::method::Method;
 use crate::response::Response;
 
 /// Decides, for a finished attempt, `Some(true)` (retry), `Some(false)` (don't) or `None`

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use super::*;
-use crate::headers::HeaderMap;
-use crate::status::StatusCode;
+use crate::http::headers::HeaderMap;
+use crate::http::status::StatusCode;
 
 const NOW: f64 = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
 
@@ -43,7 +43,7 @@ fn full_jitter_stays_between_zero_and_the_backoff() {
         let full = RetryPolicy::new().backoff_delay(attempt, 0.0);
         assert_eq!(p.backoff_delay(attempt, 0.0), Duration::ZERO);
         assert_eq!(p.backoff_delay(attempt, 0.999_999), full.mul_f64(0.999_999));
-        let r = crate::time::random();
+        let r = crate::rt::time::random();
         let d = p.backoff_delay(attempt, r);
         assert!(d <= full, "{d:?} > {full:?}");
     }

@@ -13,73 +13,17 @@ use web_sys::{AbortController, Headers, RequestCredentials, RequestInit};
 use super::{FetchTransport, Transport};
 use crate::body::Repr;
 use crate::error::{Error, Kind, Result};
-use crate::headers::HeaderMap;
+use crate::http::headers::HeaderMap;
+use crate::http::status::StatusCode;
 use crate::request::{Credentials, Request};
-use crate::response::Response;
-use crate::status::StatusCode;
+use crate::response::{FetchBody, Response};
+use crate::rt::abort::{js_message, AbortGuard};
 
 #[wasm_bindgen]
 extern "C" {
     /// The global `fetch` (window, worker or Node), not `window.fetch`.
     #[wasm_bindgen(js_name = fetch, catch)]
     fn global_fetch(input: &web_sys::Request) -> std::result::Result<Promise, JsValue>;
-}
-
-/// A short description of whatever JavaScript threw or rejected with. Never panics, whatever
-/// the value is (an `Error`, a string, `undefined`, a plain object).
-pub(crate) fn js_message(value: &JsValue) -> String {
-    let text = if let Some(e) = value.dyn_ref::<js_sys::Error>() {
-        String::from(e.message())
-    } else if let Some(s) = value.as_string() {
-        s
-    } else if value.is_undefined() {
-        "undefined".into()
-    } else {
-        "a non-Error value".into()
-    };
-    text.chars().take(200).collect()
-}
-
-/// Aborts the attempt when dropped; remembers whether the timer fired.
-struct AbortGuard {
-    controller: AbortController,
-    timed_out: Rc<Cell<bool>>,
-    _timer: Option<gloo_timers::callback::Timeout>,
-}
-
-impl AbortGuard {
-    fn rejection(&self, value: &JsValue, what: &str) -> Error {
-        if self.timed_out.get() {
-            Error::from_kind(Kind::Timeout)
-        } else {
-            Error::new(Kind::Network, format!("{what}: {}", js_message(value)))
-        }
-    }
-}
-
-impl Drop for AbortGuard {
-    fn drop(&mut self) {
-        self.controller.abort();
-    }
-}
-
-/// The unread body of a fetched response; owns the attempt's abort guard and timer.
-pub(crate) struct FetchBody {
-    raw: web_sys::Response,
-    guard: AbortGuard,
-}
-
-impl FetchBody {
-    pub(crate) async fn read(self) -> Result<Vec<u8>> {
-        let promise = self
-            .raw
-            .array_buffer()
-            .map_err(|e| Error::new(Kind::Decode, js_message(&e)))?;
-        match JsFuture::from(promise).await {
-            Ok(buffer) => Ok(Uint8Array::new(&buffer).to_vec()),
-            Err(e) => Err(self.guard.rejection(&e, "reading the body failed")),
-        }
-    }
 }
 
 fn js_body(body: &Repr) -> Result<Option<JsValue>> {
@@ -152,16 +96,12 @@ async fn fetch(req: Request) -> Result<Response> {
     let timed_out = Rc::new(Cell::new(false));
     let timer = req.timeout().map(|timeout| {
         let (flag, controller) = (timed_out.clone(), controller.clone());
-        gloo_timers::callback::Timeout::new(crate::time::clamp_millis(timeout), move || {
+        gloo_timers::callback::Timeout::new(crate::rt::time::clamp_millis(timeout), move || {
             flag.set(true);
             controller.abort();
         })
     });
-    let guard = AbortGuard {
-        controller,
-        timed_out,
-        _timer: timer,
-    };
+    let guard = AbortGuard::new(controller, timed_out, timer);
     let promise = global_fetch(&request).map_err(|e| {
         Error::new(
             Kind::Network,
@@ -189,7 +129,7 @@ async fn fetch(req: Request) -> Result<Response> {
         headers,
         url,
         redirected,
-        FetchBody { raw, guard },
+        FetchBody::new(raw, guard),
     ))
 }
 

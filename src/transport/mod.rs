@@ -13,8 +13,6 @@ use crate::response::Response;
 
 #[cfg(target_arch = "wasm32")]
 mod fetch;
-#[cfg(target_arch = "wasm32")]
-pub(crate) use fetch::FetchBody;
 
 /// Sends one attempt of a request. Implementations must honour [`Request::timeout`] and must
 /// stop the request when the returned future is dropped.
@@ -51,6 +49,3 @@ pub(crate) fn page_origin() -> Option<String> {
 pub(crate) fn page_origin() -> Option<String> {
     None
 }
-
-#[cfg(target_arch = "wasm32")]
-pub(crate) use fetch::js_message;

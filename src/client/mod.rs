@@ -8,17 +8,20 @@ use std::time::Duration;
 
 use futures::future::{select, Either};
 
-use crate::builder::RequestBuilder;
-use crate::cancel::CancelHandle;
-use crate::client_builder::ClientBuilder;
+mod builder;
+mod request_builder;
+
+pub use builder::ClientBuilder;
+pub use request_builder::RequestBuilder;
+
 use crate::error::{Error, Kind, Result};
 use crate::events::{Event, RequestId};
-use crate::headers::HeaderMap;
-use crate::method::Method;
+use crate::http::headers::HeaderMap;
+use crate::http::method::Method;
+use crate::http::url::{resolve, BaseUrl};
 use crate::middleware::{Chain, Next};
 use crate::request::{Credentials, Request};
 use crate::response::Response;
-use crate::url::{resolve, BaseUrl};
 
 pub(crate) struct ClientInner {
     pub(crate) base: Option<BaseUrl>,
@@ -132,7 +135,7 @@ impl Client {
                 id
             }
         };
-        let start = crate::time::now_ms();
+        let start = crate::rt::time::now_ms();
         let cancel = req.cancel_handle().cloned();
         let total = req
             .extensions()
@@ -148,13 +151,13 @@ impl Client {
             }
         };
         let result = match &cancel {
-            Some(cancel) => race_cancel(chain, cancel).await,
+            Some(cancel) => cancel.race(chain).await,
             None => chain.await,
         };
         inner.chain.events.emit(|| Event::Finished {
             id,
             outcome: result.as_ref().map(Response::status).map_err(Clone::clone),
-            elapsed: crate::time::since(start),
+            elapsed: crate::rt::time::since(start),
         });
         let mut response = result.map_err(|e| match e.url() {
             Some(_) => e,
@@ -181,28 +184,13 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// Run `fut` unless `cancel` fires first (then `Kind::Canceled`, and `fut` is dropped, which
-/// aborts any `fetch` inside it).
-pub(crate) async fn race_cancel<T>(
-    fut: impl Future<Output = Result<T>>,
-    cancel: &CancelHandle,
-) -> Result<T> {
-    if cancel.is_canceled() {
-        return Err(Error::from_kind(Kind::Canceled));
-    }
-    match select(pin!(fut), pin!(cancel.canceled())).await {
-        Either::Left((result, _)) => result,
-        Either::Right(_) => Err(Error::from_kind(Kind::Canceled)),
-    }
-}
-
-/// A per-request overall deadline (see [`RequestBuilder::total_timeout`](crate::RequestBuilder::total_timeout)).
+/// A per-request overall deadline (set by [`RequestBuilder::total_timeout`]).
 #[derive(Clone, Copy, Debug)]
-pub struct TotalTimeout(pub Duration);
+pub(crate) struct TotalTimeout(pub Duration);
 
 /// Run `fut` unless `total` passes first (then `Kind::TotalTimeout`).
 async fn race_total<T>(fut: impl Future<Output = Result<T>>, total: Duration) -> Result<T> {
-    match select(pin!(fut), pin!(crate::time::sleep(total))).await {
+    match select(pin!(fut), pin!(crate::rt::time::sleep(total))).await {
         Either::Left((result, _)) => result,
         Either::Right(_) => Err(Error::new(
             Kind::TotalTimeout,

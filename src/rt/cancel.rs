@@ -10,6 +10,10 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use futures::future::{select, Either};
+
+use crate::error::{Error, Kind, Result};
+
 #[derive(Default)]
 struct Inner {
     canceled: Cell<bool>,
@@ -42,6 +46,18 @@ impl CancelHandle {
     /// True once [`cancel`](Self::cancel) was called.
     pub fn is_canceled(&self) -> bool {
         self.inner.canceled.get()
+    }
+
+    /// Run `fut` unless this handle is canceled first (then `Kind::Canceled`, and `fut` is
+    /// dropped, which aborts any `fetch` inside it).
+    pub(crate) async fn race<T>(&self, fut: impl Future<Output = Result<T>>) -> Result<T> {
+        if self.is_canceled() {
+            return Err(Error::from_kind(Kind::Canceled));
+        }
+        match select(std::pin::pin!(fut), self.canceled()).await {
+            Either::Left((result, _)) => result,
+            Either::Right(_) => Err(Error::from_kind(Kind::Canceled)),
+        }
     }
 
     /// A future that completes when the handle is canceled.

@@ -4,14 +4,14 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use crate::client::{Client, ClientInner};
+use super::{Client, ClientInner};
 use crate::error::{Error, Kind, Result};
 use crate::events::{Event, Events, Listener};
-use crate::headers::HeaderMap;
+use crate::http::headers::HeaderMap;
+use crate::http::url::BaseUrl;
 use crate::middleware::{Chain, Middleware};
 use crate::request::Credentials;
 use crate::transport::{FetchTransport, Transport};
-use crate::url::BaseUrl;
 
 /// Configures a [`Client`]. Every setter records the first error; [`build`](Self::build)
 /// returns it, so a bad base URL or header is an `Err`, never a panic.

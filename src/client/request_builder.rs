@@ -4,13 +4,13 @@ use std::borrow::Borrow;
 use std::fmt::Display;
 use std::time::Duration;
 
+use super::Client;
 use crate::body::Body;
-use crate::cancel::CancelHandle;
-use crate::client::Client;
 use crate::error::Result;
+use crate::http::url::append_query;
 use crate::request::{Credentials, Request};
 use crate::response::Response;
-use crate::url::append_query;
+use crate::rt::cancel::CancelHandle;
 
 /// A request being configured; made by [`Client::get`] and friends.
 #[must_use = "a request does nothing until you `.send().await` it"]
@@ -122,8 +122,7 @@ impl RequestBuilder {
                     "total timeout must be greater than zero",
                 ));
             }
-            r.extensions_mut()
-                .insert(crate::client::TotalTimeout(timeout));
+            r.extensions_mut().insert(super::TotalTimeout(timeout));
             Ok(())
         })
     }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::error::{Error, Kind, Result};
-use crate::headers::is_token;
+use crate::http::headers::is_token;
 
 /// An HTTP request method. The common ones are constants; others come from [`Method::from_str`].
 #[derive(Clone, PartialEq, Eq, Hash)]

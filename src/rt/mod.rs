@@ -1,0 +1,8 @@
+//! The runtime edge: cancellation, the clock and timers, background tasks and the FIFO wait
+//! queue. The only code (besides the transport and the stores) that touches the platform.
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) mod abort;
+pub(crate) mod cancel;
+pub(crate) mod task;
+pub mod time;
