@@ -3,7 +3,8 @@
 
 Prints every import cycle (a strongly connected component of more than one module) and exits 1
 if there is one other than the allowed pairs below. `-v` prints the whole graph.
-Test modules (`#[cfg(test)] mod tests`) and comments are not counted.
+Test modules (`#[cfg(test)] mod tests`) and comments are not counted, nor a mod.rs re-exporting its
+own children (`pub use child::Item;`): that is the module's face, not its code using the child.
 """
 import os
 import re
@@ -33,6 +34,12 @@ def modules():
 def strip(src):
     src = re.sub(r"#\[cfg\(test\)\]\s*mod tests\s*\{.*", "", src, flags=re.S)
     return re.sub(r"//[^\n]*", "", src)
+
+
+def code_of_parent(src):
+    """A mod.rs without its re-exports: `pub use child::X;` is the module's public face, not
+    a use of the child by the parent's code."""
+    return re.sub(r"pub(\([\w:]+\))? use [^;]*;", "", strip(src))
 
 
 def expand(prefix, body):
@@ -108,6 +115,20 @@ def main():
                 target = resolve(p)
             if target and target != m and target != "crate":
                 edges[m].add(target)
+        if is_dir:
+            # A mod.rs naming its own submodules: `child::item()`, `use child::Item;`, and a
+            # re-export `pub use child::Item;` only where the parent's own code uses `Item`.
+            src = strip(open(path).read())
+            code = code_of_parent(src)
+            for child in re.findall(r"(?<![\w:])([a-z_]\w*)::", code):
+                target = (m + "::" + child) if m != "crate" else child
+                if target in names:
+                    edges[m].add(target)
+            for r in re.finditer(r"pub(?:\([\w:]+\))? use (\w+)::(?:\{([^}]*)\}|(\w+))", src):
+                target = (m + "::" + r.group(1)) if m != "crate" else r.group(1)
+                items = [i.strip() for i in (r.group(2) or r.group(3)).split(",") if i.strip()]
+                if target in names and any(re.search(r"\b%s\b" % i, code) for i in items):
+                    edges[m].add(target)
 
     index, low, stack, on, comps = {}, {}, [], set(), []
     sys.setrecursionlimit(10000)

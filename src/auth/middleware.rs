@@ -1,47 +1,51 @@
 //! The auth middleware: attach the token, pause while a refresh runs, refresh once on 401,
 //! replay once, in issue order.
 
-use std::rc::Rc;
-
 use futures::future::LocalBoxFuture;
 
 use super::challenge::allows_refresh;
-use super::session::Session;
-use super::turnstile::Ticket;
-use super::SkipAuth;
+use super::refresh::Auth;
 use crate::error::{Error, Kind, Result};
 use crate::events::{ids, Event, Replay};
-use crate::http::url::origin_of;
 use crate::middleware::{Middleware, Next};
 use crate::request::Request;
 use crate::response::Response;
+use crate::rt::queue::Place;
 
+/// Marks a request that must not carry the token (see
+/// [`RequestBuilder::skip_auth`](crate::RequestBuilder::skip_auth)).
+#[derive(Clone, Copy, Debug)]
+pub struct SkipAuth;
+
+/// The auth layer of the chain; [`ClientBuilder::auth`](crate::ClientBuilder::auth) puts it in
+/// place.
 pub(crate) struct AuthMiddleware {
-    pub session: Rc<Session>,
+    pub auth: Auth,
 }
 
 impl Middleware for AuthMiddleware {
     fn handle<'a>(&'a self, req: Request, next: Next<'a>) -> LocalBoxFuture<'a, Result<Response>> {
         Box::pin(async move {
-            if req.extensions().get::<SkipAuth>().is_some() || !self.allowed(req.url()) {
+            if req.extensions().get::<SkipAuth>().is_some() || !self.auth.config().allows(req.url())
+            {
                 return next.run(req).await;
             }
-            let cancel = self.session.cancel_handle();
+            let cancel = self.auth.cancel_handle();
             cancel.race(self.authorize(req, next)).await
         })
     }
 }
 
-/// Hand `req` to the rest of the chain; with a ticket, only in turn, and give the turn up as
-/// soon as the request has been dispatched (its future polled once).
-async fn dispatch(next: Next<'_>, req: Request, ticket: Option<Ticket>) -> Result<Response> {
-    let Some(ticket) = ticket else {
+/// Hand `req` to the rest of the chain; with a place in line, only in turn, and leave the line
+/// as soon as the request has been dispatched (its future polled once).
+async fn dispatch(next: Next<'_>, req: Request, place: Option<Place>) -> Result<Response> {
+    let Some(place) = place else {
         return next.run(req).await;
     };
-    ticket.my_turn().await;
+    place.first().await;
     let mut send = next.run(req);
     let first = futures::poll!(send.as_mut());
-    drop(ticket);
+    drop(place);
     match first {
         std::task::Poll::Ready(result) => result,
         std::task::Poll::Pending => send.await,
@@ -49,50 +53,47 @@ async fn dispatch(next: Next<'_>, req: Request, ticket: Option<Ticket>) -> Resul
 }
 
 impl AuthMiddleware {
-    fn allowed(&self, url: &str) -> bool {
-        origin_of(url).is_some_and(|origin| self.session.settings.allowed_origins.contains(&origin))
-    }
-
     fn attach(&self, req: &mut Request, token: &str) -> Result<()> {
-        let settings = &self.session.settings;
-        let value = match settings.scheme.as_str() {
+        let config = self.auth.config();
+        let value = match config.scheme.as_str() {
             "" => token.to_string(),
             scheme => format!("{scheme} {token}"),
         };
-        req.headers_mut().insert_sensitive(&settings.header, &value)
+        req.headers_mut().insert_sensitive(&config.header, &value)
     }
 
     fn wants_refresh(&self, res: &Response) -> bool {
-        let settings = &self.session.settings;
-        match &settings.should_refresh {
+        let config = self.auth.config();
+        match &config.should_refresh {
             Some(predicate) => predicate(res),
             None => {
-                settings.statuses.contains(&res.status().as_u16())
-                    && allows_refresh(res.headers().get("www-authenticate"), &settings.scheme)
+                config.statuses.contains(&res.status().as_u16())
+                    && allows_refresh(res.headers().get("www-authenticate"), &config.scheme)
             }
         }
     }
 
     async fn authorize(&self, original: Request, next: Next<'_>) -> Result<Response> {
-        let session = &self.session;
-        let seq = session.next_seq();
+        let auth = &self.auth;
+        let line = auth.line();
+        let number = line.issue();
         let (id, _) = ids(&original);
         let waiting = || next.emit(|| Event::WaitingForRefresh { id });
 
         // 1. Pause while a refresh is in flight; refresh first if the token is about to expire.
-        let mut ticket = None;
-        if let Some(refresh) = session.in_flight() {
-            ticket = Some(session.turnstile.enter(seq));
+        let mut place = None;
+        if let Some(refresh) = auth.in_flight() {
+            place = Some(line.join(number));
             waiting();
             refresh.await?;
         }
-        let mut tokens = session.tokens()?;
-        if tokens.as_ref().is_some_and(|t| session.needs_preemptive(t)) {
-            ticket.get_or_insert_with(|| session.turnstile.enter(seq));
-            let refresh = session.refresh();
+        let mut tokens = auth.tokens()?;
+        if tokens.as_ref().is_some_and(|t| auth.needs_preemptive(t)) {
+            place.get_or_insert_with(|| line.join(number));
+            let refresh = auth.join_or_start_refresh();
             waiting();
             refresh.await?;
-            tokens = session.tokens()?;
+            tokens = auth.tokens()?;
         }
 
         // 2. Send with the current token.
@@ -101,7 +102,7 @@ impl AuthMiddleware {
         if let Some(token) = &used {
             self.attach(&mut req, token)?;
         }
-        let res = dispatch(next, req, ticket).await?;
+        let res = dispatch(next, req, place).await?;
         if used.is_none() || !self.wants_refresh(&res) {
             return Ok(res);
         }
@@ -111,15 +112,15 @@ impl AuthMiddleware {
         if !original.is_replayable() {
             return Err(Error::new(
                 Kind::Body,
-                "the token was refreshed but this request's body cannot be sent again",
+                "the token was rejected and this request's body cannot be sent again",
             ));
         }
         drop(res);
-        let ticket = session.turnstile.enter(seq);
-        let current = session.tokens()?.and_then(|t| t.access_token);
+        let place = line.join(number);
+        let current = auth.tokens()?.and_then(|t| t.access_token);
         let refresh = match current == used {
-            true => Some(session.refresh()),
-            false => session.in_flight(),
+            true => Some(auth.join_or_start_refresh()),
+            false => auth.in_flight(),
         };
         if let Some(refresh) = refresh {
             waiting();
@@ -128,7 +129,7 @@ impl AuthMiddleware {
         let mut replay = original;
         replay.extensions_mut().insert(Replay);
         next.emit(|| Event::Replayed { id });
-        match session.tokens()?.and_then(|t| t.access_token) {
+        match auth.tokens()?.and_then(|t| t.access_token) {
             Some(token) => self.attach(&mut replay, &token)?,
             None => {
                 return Err(Error::new(
@@ -137,6 +138,6 @@ impl AuthMiddleware {
                 ))
             }
         }
-        dispatch(next, replay, Some(ticket)).await
+        dispatch(next, replay, Some(place)).await
     }
 }

@@ -1,221 +1,280 @@
-//! How a refresh is performed: a token endpoint, or your own async closure.
+//! [`Auth`]: a client's token session, and the single-flight refresh at its heart.
+//!
+//! All the auth state of one client is here: its configuration, the one refresh in flight (a
+//! spawned, shared future every waiter awaits), the generation and epoch counters, the
+//! session's cancel handle and the line that keeps waiters in issue order. The middleware that
+//! uses it is `middleware.rs`; the request a refresh sends is `endpoint.rs`.
+//!
+//! The rules:
+//! - at most one refresh at a time: [`Auth::join_or_start_refresh`] joins the one in flight;
+//! - it is spawned, so it completes (and stores rotated tokens) even if every request that
+//!   awaited it was canceled;
+//! - a logout or `set_tokens` starts a new epoch: a refresh from an older epoch stores nothing;
+//! - a transient failure (5xx, network, timeout) keeps the tokens; any other failure ends the
+//!   session: store cleared, waiters rejected with [`Kind::SessionExpired`], callback once.
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use futures::future::LocalBoxFuture;
+use futures::future::{select, Either, LocalBoxFuture, Shared};
+use futures::FutureExt;
 
+use super::config::{AuthConfig, RefreshMethod};
+use super::endpoint::{classify, exchange, RefreshFailure};
 use super::tokens::Tokens;
 use crate::error::{Error, Kind, Result};
-use crate::http::headers::HeaderMap;
-use crate::http::json;
-use crate::http::method::Method;
-use crate::request::{Credentials, Request};
+use crate::events::{Event, Events};
+use crate::rt::cancel::CancelHandle;
+use crate::rt::queue::WaitQueue;
 use crate::transport::Transport;
 
-/// How the refresh token is sent to the endpoint.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RefreshTokenIn {
-    /// A JSON body `{"<field>": "<refresh token>"}` (default, field `refresh_token`).
-    Json(String),
-    /// A form body `grant_type=refresh_token&<field>=<refresh token>` (RFC 6749 §6).
-    Form(String),
-    /// A header `Authorization: Bearer <refresh token>`, no body.
-    BearerHeader,
-}
+/// The refresh in flight, awaited by every request that needs it (`Error` is cheap to clone).
+pub(crate) type RefreshInFlight = Shared<LocalBoxFuture<'static, Result<()>>>;
 
-/// A refresh token endpoint. Defaults: `POST`, JSON body `{"refresh_token": …}`, new tokens
-/// read from `access_token` and `refresh_token` (dotted paths like `data.access_token` work;
-/// a response without a refresh token keeps the old one).
+/// The client's token session (from [`Client::auth`](crate::Client::auth)): store and read
+/// tokens, log out, refresh. Cheap to clone; clones share the session.
 #[derive(Clone)]
-pub struct RefreshEndpoint {
-    pub(crate) body_fn: Option<BodyFn>,
-    pub(crate) url: String,
-    pub(crate) method: Method,
-    pub(crate) send_as: RefreshTokenIn,
-    pub(crate) access_field: String,
-    pub(crate) refresh_field: String,
-    pub(crate) headers: HeaderMap,
+pub struct Auth {
+    state: Rc<State>,
 }
 
-impl RefreshEndpoint {
-    /// The endpoint at `url` (relative to the client's base URL, or absolute).
-    pub fn new(url: &str) -> Self {
-        RefreshEndpoint {
-            body_fn: None,
-            url: url.to_string(),
-            method: Method::POST,
-            send_as: RefreshTokenIn::Json("refresh_token".into()),
-            access_field: "access_token".into(),
-            refresh_field: "refresh_token".into(),
-            headers: HeaderMap::new(),
+struct State {
+    config: AuthConfig,
+    /// Sends the refresh request: the client's transport, outside the middleware chain, so a
+    /// refresh is never retried, de-duplicated or refreshed itself.
+    transport: Rc<dyn Transport>,
+    events: Events,
+    /// The refresh in flight, if any.
+    in_flight: RefCell<Option<RefreshInFlight>>,
+    /// Successful refreshes so far ([`Auth::generation`], [`Event::Refreshed`]).
+    generation: Cell<u64>,
+    /// Bumped by logout and `set_tokens`: a refresh started in an older epoch stores nothing
+    /// when it completes, so it cannot resurrect a logged-out session or overwrite a login.
+    epoch: Cell<u64>,
+    /// The access token the last refresh returned. It is not refreshed pre-emptively again
+    /// until it has really expired, so a server TTL shorter than the skew cannot cause a
+    /// refresh per request.
+    fresh: RefCell<Option<String>>,
+    /// Canceled by logout: every request of the session races it.
+    cancel: RefCell<CancelHandle>,
+    /// Requests that wait for a refresh dispatch in issue order through this line.
+    line: Rc<WaitQueue>,
+}
+
+impl Auth {
+    /// The session for a validated `config` (see [`AuthConfig::resolve`]).
+    pub(crate) fn new(config: AuthConfig, transport: Rc<dyn Transport>, events: Events) -> Auth {
+        Auth {
+            state: Rc::new(State {
+                config,
+                transport,
+                events,
+                in_flight: RefCell::new(None),
+                generation: Cell::new(0),
+                epoch: Cell::new(0),
+                fresh: RefCell::new(None),
+                cancel: RefCell::new(CancelHandle::new()),
+                line: Rc::default(),
+            }),
         }
     }
-    /// The method (default `POST`).
-    pub fn method(mut self, method: Method) -> Self {
-        self.method = method;
-        self
-    }
-    /// How the refresh token is sent (default JSON field `refresh_token`).
-    pub fn send_as(mut self, send_as: RefreshTokenIn) -> Self {
-        self.send_as = send_as;
-        self
-    }
-    /// Build the JSON body yourself from the refresh token (sent as `application/json`).
-    pub fn json_body_with(mut self, body: impl Fn(&str) -> Result<String> + 'static) -> Self {
-        self.body_fn = Some(Rc::new(body));
-        self
+
+    /// Store tokens (after a login). Malformed tokens are refused.
+    pub fn set_tokens(&self, tokens: Tokens) -> Result<()> {
+        tokens.validate()?;
+        self.new_epoch();
+        self.state.config.store.set(&tokens)
     }
 
-    /// Where the new access token is in the JSON response (default `access_token`).
-    pub fn access_token_field(mut self, path: &str) -> Self {
-        self.access_field = path.to_string();
-        self
+    /// The stored tokens.
+    pub fn tokens(&self) -> Result<Option<Tokens>> {
+        self.state.config.store.get()
     }
-    /// Where the new refresh token is in the JSON response (default `refresh_token`).
-    pub fn refresh_token_field(mut self, path: &str) -> Self {
-        self.refresh_field = path.to_string();
-        self
+
+    /// Remove the tokens (requests in flight keep going).
+    pub fn clear(&self) -> Result<()> {
+        self.state.config.store.clear()
     }
-    /// An extra header for the refresh request (validated when the client is built).
-    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
-        self.headers.insert(name, value)?;
-        Ok(self)
+
+    /// End the session: clear the tokens, cancel every request in flight or waiting
+    /// ([`Kind::Canceled`]), and ignore the result of a refresh still running.
+    pub fn logout(&self) -> Result<()> {
+        self.new_epoch();
+        let old = self.state.cancel.replace(CancelHandle::new());
+        old.cancel();
+        self.state.config.store.clear()
+    }
+
+    /// Refresh now (joins a refresh already in flight).
+    pub async fn refresh(&self) -> Result<()> {
+        self.join_or_start_refresh().await
+    }
+
+    /// True while a refresh is in flight.
+    pub fn is_refreshing(&self) -> bool {
+        self.state.in_flight.borrow().is_some()
+    }
+
+    /// How many refreshes have succeeded.
+    pub fn generation(&self) -> u64 {
+        self.state.generation.get()
+    }
+
+    pub(crate) fn config(&self) -> &AuthConfig {
+        &self.state.config
+    }
+
+    /// The line that keeps waiting requests in issue order.
+    pub(crate) fn line(&self) -> &Rc<WaitQueue> {
+        &self.state.line
+    }
+
+    /// The cancel handle of the current session (canceled by logout).
+    pub(crate) fn cancel_handle(&self) -> CancelHandle {
+        self.state.cancel.borrow().clone()
+    }
+
+    /// The refresh in flight, if any.
+    pub(crate) fn in_flight(&self) -> Option<RefreshInFlight> {
+        self.state.in_flight.borrow().clone()
+    }
+
+    fn new_epoch(&self) {
+        let state = &self.state;
+        state.epoch.set(state.epoch.get() + 1);
+        state.in_flight.borrow_mut().take();
+    }
+
+    /// True if `tokens` should be refreshed before sending: no access token, or a JWT that
+    /// expires within the skew (unless it is the one we just got and has not expired yet).
+    pub(crate) fn needs_preemptive(&self, tokens: &Tokens) -> bool {
+        let config = &self.state.config;
+        if tokens.refresh_token.is_none() || config.refresh.is_none() {
+            return false;
+        }
+        let Some(access) = &tokens.access_token else {
+            return true;
+        };
+        let (Some(skew), Some(exp)) = (config.skew, tokens.expires_at()) else {
+            return false;
+        };
+        let now = crate::rt::time::now_ms() / 1000.0;
+        if exp - skew.as_secs_f64() > now {
+            return false;
+        }
+        let fresh = self.state.fresh.borrow().as_deref() == Some(access.as_str());
+        !fresh || exp <= now
+    }
+
+    /// Join the refresh in flight, or start one.
+    pub(crate) fn join_or_start_refresh(&self) -> RefreshInFlight {
+        if let Some(in_flight) = self.in_flight() {
+            return in_flight;
+        }
+        let this = self.clone();
+        let fut: LocalBoxFuture<'static, Result<()>> = Box::pin(async move { this.run().await });
+        let shared = fut.shared();
+        *self.state.in_flight.borrow_mut() = Some(shared.clone());
+        self.state.events.emit(|| Event::RefreshStarted);
+        // Spawned, so canceling the request that started it cancels nothing for the others.
+        crate::rt::task::spawn_local(shared.clone().map(drop));
+        shared
+    }
+
+    /// One refresh, from the stored refresh token to the stored new tokens (or the end of the
+    /// session).
+    async fn run(self) -> Result<()> {
+        let state = &self.state;
+        let epoch = state.epoch.get();
+        let timeout = crate::rt::time::sleep(state.config.refresh_timeout);
+        let result = match select(Box::pin(self.exchange()), Box::pin(timeout)).await {
+            Either::Left((result, _)) => result,
+            Either::Right(_) => Err(RefreshFailure::SessionOver(Error::new(
+                Kind::Timeout,
+                "the token refresh timed out",
+            ))),
+        };
+        if state.epoch.get() != epoch {
+            // Logged out or new tokens set meanwhile: store nothing, let waiters re-read.
+            return Ok(());
+        }
+        state.in_flight.borrow_mut().take();
+        match result {
+            Ok(tokens) => {
+                state.config.store.set(&tokens)?;
+                *state.fresh.borrow_mut() = tokens.access_token.clone();
+                let generation = state.generation.get() + 1;
+                state.generation.set(generation);
+                state.events.emit(|| Event::Refreshed { generation });
+                Ok(())
+            }
+            Err(RefreshFailure::Transient(error)) => {
+                state.events.emit(|| Event::RefreshFailed {
+                    error: error.clone(),
+                    session_expired: false,
+                });
+                Err(error)
+            }
+            Err(RefreshFailure::SessionOver(cause)) => {
+                let _ = state.config.store.clear();
+                let error = Error::new(Kind::SessionExpired, "").with_source(cause);
+                state.events.emit(|| Event::RefreshFailed {
+                    error: error.clone(),
+                    session_expired: true,
+                });
+                if let Some(callback) = &state.config.on_session_expired {
+                    callback(&error);
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// Trade the stored refresh token for new tokens, the configured way.
+    async fn exchange(&self) -> std::result::Result<Tokens, RefreshFailure> {
+        let config = &self.state.config;
+        let refresh_token = self
+            .tokens()
+            .map_err(RefreshFailure::Transient)?
+            .and_then(|t| t.refresh_token)
+            .ok_or_else(|| {
+                RefreshFailure::SessionOver(Error::new(Kind::SessionExpired, "no refresh token"))
+            })?;
+        match &config.refresh {
+            None => Err(RefreshFailure::SessionOver(Error::new(
+                Kind::SessionExpired,
+                "no way to refresh is configured",
+            ))),
+            Some(RefreshMethod::Custom(f)) => {
+                let tokens = f(refresh_token).await.map_err(classify)?;
+                tokens.validate().map_err(RefreshFailure::SessionOver)?;
+                if tokens.access_token.is_none() {
+                    return Err(RefreshFailure::SessionOver(Error::new(
+                        Kind::Decode,
+                        "the refresh returned no access token",
+                    )));
+                }
+                Ok(tokens)
+            }
+            Some(RefreshMethod::Endpoint(endpoint)) => {
+                exchange(
+                    &*self.state.transport,
+                    endpoint,
+                    &refresh_token,
+                    config.credentials,
+                    config.refresh_timeout,
+                )
+                .await
+            }
+        }
     }
 }
 
-/// Builds a JSON refresh body from the refresh token.
-pub(crate) type BodyFn = Rc<dyn Fn(&str) -> Result<String>>;
-
-impl std::fmt::Debug for RefreshEndpoint {
+impl std::fmt::Debug for Auth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RefreshEndpoint")
-            .field("url", &crate::error::redact_url(&self.url))
-            .field("method", &self.method)
-            .field("send_as", &self.send_as)
-            .field("custom_body", &self.body_fn.is_some())
+        f.debug_struct("Auth")
+            .field("refreshing", &self.is_refreshing())
+            .field("generation", &self.generation())
             .finish_non_exhaustive()
     }
-}
-
-/// A user-supplied refresh: gets the refresh token, returns the new tokens.
-pub(crate) type RefreshFn = Rc<dyn Fn(String) -> LocalBoxFuture<'static, Result<Tokens>>>;
-
-/// The resolved way to refresh.
-#[derive(Clone)]
-pub(crate) enum Refresh {
-    Endpoint(RefreshEndpoint),
-    Custom(RefreshFn),
-}
-
-/// Why a refresh did not give new tokens.
-pub(crate) enum Failure {
-    /// The session is over (refresh token rejected, missing, garbage answer, timeout).
-    Expired(Error),
-    /// Try again later (5xx, 408, 429, network): tokens are kept.
-    Transient(Error),
-}
-
-/// Sort an error from a refresh into expired or transient.
-pub(crate) fn classify(error: Error) -> Failure {
-    match error.kind() {
-        Kind::Network => Failure::Transient(error),
-        Kind::Status(s) if s.is_server_error() || s == 408 || s == 429 => Failure::Transient(error),
-        Kind::Canceled => Failure::Transient(error),
-        _ => Failure::Expired(error),
-    }
-}
-
-fn garbage(why: &str) -> Failure {
-    Failure::Expired(Error::new(
-        Kind::Decode,
-        format!("the refresh endpoint answered {why}"),
-    ))
-}
-
-/// Build the refresh request.
-pub(crate) fn build_request(
-    endpoint: &RefreshEndpoint,
-    url: &str,
-    refresh_token: &str,
-    credentials: Credentials,
-) -> Result<Request> {
-    let mut req = Request::new(endpoint.method.clone(), url)?;
-    *req.headers_mut() = endpoint.headers.clone();
-    req.headers_mut().insert("accept", "application/json")?;
-    req.set_credentials(credentials);
-    if let Some(body_fn) = &endpoint.body_fn {
-        req.headers_mut()
-            .insert("content-type", "application/json")?;
-        req.set_body(body_fn(refresh_token)?.into());
-        return Ok(req);
-    }
-    match &endpoint.send_as {
-        RefreshTokenIn::Json(field) => {
-            let mut body = String::from("{");
-            json::quote(field, &mut body);
-            body.push(':');
-            json::quote(refresh_token, &mut body);
-            body.push('}');
-            req.headers_mut()
-                .insert("content-type", "application/json")?;
-            req.set_body(body.into());
-        }
-        RefreshTokenIn::Form(field) => {
-            let mut body = String::from("grant_type=refresh_token&");
-            crate::http::url::form_encode(field, &mut body);
-            body.push('=');
-            crate::http::url::form_encode(refresh_token, &mut body);
-            req.headers_mut()
-                .insert("content-type", "application/x-www-form-urlencoded")?;
-            req.set_body(body.into());
-        }
-        RefreshTokenIn::BearerHeader => {
-            req.headers_mut()
-                .insert_sensitive("authorization", &format!("Bearer {refresh_token}"))?;
-        }
-    }
-    Ok(req)
-}
-
-/// Call the endpoint and read the new tokens.
-pub(crate) async fn call_endpoint(
-    transport: &dyn Transport,
-    endpoint: &RefreshEndpoint,
-    req: Request,
-    old_refresh: &str,
-) -> std::result::Result<Tokens, Failure> {
-    let res = transport.send(req).await.map_err(classify)?;
-    let status = res.status();
-    let text = res.text().await.map_err(classify)?;
-    if !status.is_success() {
-        let code = json::parse(&text)
-            .ok()
-            .and_then(|v| v.path("error").and_then(|e| e.as_str()).map(str::to_string))
-            .filter(|c| c.len() <= 64 && c.bytes().all(|b| b.is_ascii_graphic()));
-        let error = Error::new(
-            Kind::Status(status),
-            match code {
-                Some(code) => format!("refresh refused: {code}"),
-                None => "refresh refused".to_string(),
-            },
-        );
-        return Err(classify(error));
-    }
-    let value = json::parse(&text).map_err(|_| garbage("something that is not JSON"))?;
-    let field = |path: &str| {
-        value
-            .path(path)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    let access = field(&endpoint.access_field)
-        .ok_or_else(|| garbage(&format!("no `{}` string", endpoint.access_field)))?;
-    let tokens = Tokens::new(
-        access,
-        field(&endpoint.refresh_field).or_else(|| Some(old_refresh.to_string())),
-    );
-    tokens
-        .validate()
-        .map_err(|_| garbage("a malformed token"))?;
-    Ok(tokens)
 }

@@ -5,6 +5,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::{Client, ClientInner};
+use crate::auth::{Auth, AuthConfig, AuthMiddleware};
 use crate::error::{Error, Kind, Result};
 use crate::events::{Event, Events, Listener};
 use crate::http::headers::HeaderMap;
@@ -23,7 +24,7 @@ pub struct ClientBuilder {
     credentials: Credentials,
     middleware: Vec<Rc<dyn Middleware>>,
     transport: Option<Rc<dyn Transport>>,
-    auth: Option<(usize, crate::auth::AuthConfig)>,
+    auth: Option<(usize, AuthConfig)>,
     listeners: Vec<Listener>,
     total_timeout: Option<Duration>,
     error: Option<Error>,
@@ -119,7 +120,7 @@ impl ClientBuilder {
     /// middleware added before it are outside it (they see each request once), middleware added
     /// after it are inside (they see the replay after a refresh too). Calling it again replaces
     /// the configuration.
-    pub fn auth(mut self, config: crate::auth::AuthConfig) -> Self {
+    pub fn auth(mut self, config: AuthConfig) -> Self {
         self.auth = Some((self.middleware.len(), config));
         self
     }
@@ -165,14 +166,11 @@ impl ClientBuilder {
         let mut middleware = self.middleware;
         let auth = match self.auth {
             Some((position, config)) => {
-                let settings = config.settings(base.as_ref(), self.credentials)?;
-                let session =
-                    crate::auth::Session::new(settings, transport.clone(), events.clone());
-                let layer = crate::auth::AuthMiddleware {
-                    session: session.clone(),
-                };
+                let config = config.resolve(base.as_ref(), self.credentials)?;
+                let auth = Auth::new(config, transport.clone(), events.clone());
+                let layer = AuthMiddleware { auth: auth.clone() };
                 middleware.insert(position.min(middleware.len()), Rc::new(layer));
-                Some(crate::auth::Auth { session })
+                Some(auth)
             }
             None => None,
         };

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use futures::future::{LocalBoxFuture, Shared, WeakShared};
 use futures::FutureExt;
 
-use super::{Middleware, Next};
+use super::chain::{Middleware, Next};
 use crate::error::Result;
 use crate::http::method::Method;
 use crate::request::Request;

@@ -3,24 +3,24 @@
 //! are released in the order they were issued; a waiting request can be canceled or time out
 //! (it simply leaves the queue).
 
-use std::cell::{Cell, RefCell};
-use std::future::poll_fn;
+use std::cell::Cell;
 use std::rc::Rc;
-use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
 
-use super::{Middleware, Next};
+use super::chain::{Middleware, Next};
 use crate::error::{Error, Kind, Result};
 use crate::request::Request;
 use crate::response::Response;
+use crate::rt::queue::WaitQueue;
 
 #[derive(Default)]
 struct State {
+    /// Requests holding a slot.
     active: Cell<usize>,
-    queue: RefCell<Vec<(u64, Option<Waker>)>>,
-    next_ticket: Cell<u64>,
+    /// Requests waiting for a slot or a bucket token, first come first served.
+    queue: Rc<WaitQueue>,
     /// Token bucket: tokens available and when they were counted (ms).
     tokens: Cell<f64>,
     counted_at: Cell<f64>,
@@ -41,24 +41,8 @@ impl std::fmt::Debug for RateLimit {
             .field("max_concurrent", &self.max_concurrent)
             .field("per_second", &self.per_second)
             .field("active", &self.state.active.get())
-            .field("waiting", &self.state.queue.borrow().len())
+            .field("waiting", &self.state.queue.len())
             .finish()
-    }
-}
-
-/// A place in the queue; leaving it (drop) lets the next one go.
-struct Ticket {
-    id: u64,
-    state: Rc<State>,
-}
-
-impl Drop for Ticket {
-    fn drop(&mut self) {
-        self.state
-            .queue
-            .borrow_mut()
-            .retain(|(id, _)| *id != self.id);
-        wake_head(&self.state);
     }
 }
 
@@ -70,18 +54,7 @@ struct Permit {
 impl Drop for Permit {
     fn drop(&mut self) {
         self.state.active.set(self.state.active.get() - 1);
-        wake_head(&self.state);
-    }
-}
-
-fn wake_head(state: &State) {
-    let waker = state
-        .queue
-        .borrow_mut()
-        .first_mut()
-        .and_then(|(_, w)| w.take());
-    if let Some(waker) = waker {
-        waker.wake();
+        self.state.queue.wake_first();
     }
 }
 
@@ -124,7 +97,7 @@ impl RateLimit {
 
     /// Requests waiting for their turn.
     pub fn waiting(&self) -> usize {
-        self.state.queue.borrow().len()
+        self.state.queue.len()
     }
 
     fn slot_free(&self) -> bool {
@@ -151,28 +124,9 @@ impl RateLimit {
 
     async fn acquire(&self) -> Permit {
         let state = &self.state;
-        let id = state.next_ticket.get();
-        state.next_ticket.set(id + 1);
-        state.queue.borrow_mut().push((id, None));
-        let ticket = Ticket {
-            id,
-            state: state.clone(),
-        };
+        let place = state.queue.join(state.queue.issue());
         loop {
-            // Wait to be first in line with a free slot.
-            poll_fn(|cx| {
-                let mut queue = state.queue.borrow_mut();
-                let first = queue.first().map(|(i, _)| *i) == Some(id);
-                if first && self.slot_free() {
-                    Poll::Ready(())
-                } else {
-                    if let Some(entry) = queue.iter_mut().find(|(i, _)| *i == id) {
-                        entry.1 = Some(cx.waker().clone());
-                    }
-                    Poll::Pending
-                }
-            })
-            .await;
+            place.first_and(|| self.slot_free()).await;
             let wait = self.token_wait();
             if wait.is_zero() {
                 break;
@@ -186,7 +140,7 @@ impl RateLimit {
         let permit = Permit {
             state: state.clone(),
         };
-        drop(ticket);
+        drop(place);
         permit
     }
 }
@@ -214,6 +168,7 @@ mod tests {
     use futures::executor::block_on;
     use futures::future::join_all;
     use futures::FutureExt;
+    use std::cell::RefCell;
 
     #[test]
     fn at_most_n_at_once_released_in_order() {

@@ -2,8 +2,8 @@
 
 use futures::future::LocalBoxFuture;
 
+use super::chain::{Middleware, Next};
 use super::retry_policy::{Decision, RetryPolicy};
-use super::{Middleware, Next};
 use crate::error::Result;
 use crate::events::{ids, Attempt, Event};
 use crate::request::Request;

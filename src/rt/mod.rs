@@ -4,5 +4,6 @@
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod abort;
 pub(crate) mod cancel;
+pub(crate) mod queue;
 pub(crate) mod task;
 pub mod time;

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit};
 
-use super::{FetchTransport, Transport};
+use super::Transport;
 use crate::body::Repr;
 use crate::error::{Error, Kind, Result};
 use crate::http::headers::HeaderMap;
@@ -132,6 +132,11 @@ async fn fetch(req: Request) -> Result<Response> {
         FetchBody::new(raw, guard),
     ))
 }
+
+/// The transport over the platform's global `fetch`, with one `AbortController` per attempt:
+/// it aborts on timeout and when the request future or an unread response is dropped.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FetchTransport;
 
 impl Transport for FetchTransport {
     fn send(&self, req: Request) -> LocalBoxFuture<'_, Result<Response>> {

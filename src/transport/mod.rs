@@ -13,39 +13,16 @@ use crate::response::Response;
 
 #[cfg(target_arch = "wasm32")]
 mod fetch;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "native.rs"]
+mod fetch;
+
+pub(crate) use fetch::page_origin;
+pub use fetch::FetchTransport;
 
 /// Sends one attempt of a request. Implementations must honour [`Request::timeout`] and must
 /// stop the request when the returned future is dropped.
 pub trait Transport: 'static {
     /// Send `req` and resolve once the status and headers have arrived.
     fn send(&self, req: Request) -> LocalBoxFuture<'_, Result<Response>>;
-}
-
-/// The transport over the platform's global `fetch`, with one `AbortController` per attempt:
-/// it aborts on timeout and when the request future or an unread response is dropped.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct FetchTransport;
-
-#[cfg(not(target_arch = "wasm32"))]
-impl Transport for FetchTransport {
-    fn send(&self, req: Request) -> LocalBoxFuture<'_, Result<Response>> {
-        let err = crate::error::Error::new(
-            crate::error::Kind::Network,
-            "fetch is only available on wasm32 (use a custom transport natively)",
-        )
-        .with_url(req.url().to_string());
-        Box::pin(async move { Err(err) })
-    }
-}
-
-/// The origin of the page or worker we run in (`location.origin`), if there is one.
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn page_origin() -> Option<String> {
-    fetch::page_origin()
-}
-
-/// The origin of the page or worker we run in: natively there is none.
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn page_origin() -> Option<String> {
-    None
 }

@@ -1,0 +1,227 @@
+//! The refresh request to a token endpoint: its configuration ([`RefreshEndpoint`]), and how
+//! it is built, sent, read and classified. The single flight around it is in `refresh.rs`.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use super::tokens::Tokens;
+use crate::error::{Error, Kind, Result};
+use crate::http::headers::HeaderMap;
+use crate::http::json;
+use crate::http::method::Method;
+use crate::request::{Credentials, Request};
+use crate::transport::Transport;
+
+/// How the refresh token is sent to the endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefreshTokenIn {
+    /// A JSON body `{"<field>": "<refresh token>"}` (default, field `refresh_token`).
+    Json(String),
+    /// A form body `grant_type=refresh_token&<field>=<refresh token>` (RFC 6749 §6).
+    Form(String),
+    /// A header `Authorization: Bearer <refresh token>`, no body.
+    BearerHeader,
+}
+
+/// A refresh token endpoint. Defaults: `POST`, JSON body `{"refresh_token": …}`, new tokens
+/// read from `access_token` and `refresh_token` (dotted paths like `data.access_token` work;
+/// a response without a refresh token keeps the old one).
+#[derive(Clone)]
+pub struct RefreshEndpoint {
+    pub(crate) body_fn: Option<BodyFn>,
+    pub(crate) url: String,
+    pub(crate) method: Method,
+    pub(crate) send_as: RefreshTokenIn,
+    pub(crate) access_field: String,
+    pub(crate) refresh_field: String,
+    pub(crate) headers: HeaderMap,
+}
+
+impl RefreshEndpoint {
+    /// The endpoint at `url` (relative to the client's base URL, or absolute; made absolute
+    /// when the client is built).
+    pub fn new(url: &str) -> Self {
+        RefreshEndpoint {
+            body_fn: None,
+            url: url.to_string(),
+            method: Method::POST,
+            send_as: RefreshTokenIn::Json("refresh_token".into()),
+            access_field: "access_token".into(),
+            refresh_field: "refresh_token".into(),
+            headers: HeaderMap::new(),
+        }
+    }
+    /// The method (default `POST`).
+    pub fn method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+    /// How the refresh token is sent (default JSON field `refresh_token`).
+    pub fn send_as(mut self, send_as: RefreshTokenIn) -> Self {
+        self.send_as = send_as;
+        self
+    }
+    /// Build the JSON body yourself from the refresh token (sent as `application/json`).
+    pub fn json_body_with(mut self, body: impl Fn(&str) -> Result<String> + 'static) -> Self {
+        self.body_fn = Some(Rc::new(body));
+        self
+    }
+
+    /// Where the new access token is in the JSON response (default `access_token`).
+    pub fn access_token_field(mut self, path: &str) -> Self {
+        self.access_field = path.to_string();
+        self
+    }
+    /// Where the new refresh token is in the JSON response (default `refresh_token`).
+    pub fn refresh_token_field(mut self, path: &str) -> Self {
+        self.refresh_field = path.to_string();
+        self
+    }
+    /// An extra header for the refresh request (validated when the client is built).
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
+        self.headers.insert(name, value)?;
+        Ok(self)
+    }
+}
+
+/// Builds a JSON refresh body from the refresh token.
+pub(crate) type BodyFn = Rc<dyn Fn(&str) -> Result<String>>;
+
+impl std::fmt::Debug for RefreshEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshEndpoint")
+            .field("url", &crate::error::redact_url(&self.url))
+            .field("method", &self.method)
+            .field("send_as", &self.send_as)
+            .field("custom_body", &self.body_fn.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a refresh did not give new tokens.
+pub(crate) enum RefreshFailure {
+    /// The session is over (refresh token rejected or missing, garbage answer, timeout).
+    SessionOver(Error),
+    /// Try again later (5xx, 408, 429, network): tokens are kept.
+    Transient(Error),
+}
+
+/// Sort an error from a refresh into expired or transient.
+pub(crate) fn classify(error: Error) -> RefreshFailure {
+    match error.kind() {
+        Kind::Network => RefreshFailure::Transient(error),
+        Kind::Status(s) if s.is_server_error() || s == 408 || s == 429 => {
+            RefreshFailure::Transient(error)
+        }
+        Kind::Canceled => RefreshFailure::Transient(error),
+        _ => RefreshFailure::SessionOver(error),
+    }
+}
+
+fn garbage(why: &str) -> RefreshFailure {
+    RefreshFailure::SessionOver(Error::new(
+        Kind::Decode,
+        format!("the refresh endpoint answered {why}"),
+    ))
+}
+
+/// Exchange `refresh_token` at the endpoint (its URL already resolved) for new tokens.
+pub(crate) async fn exchange(
+    transport: &dyn Transport,
+    endpoint: &RefreshEndpoint,
+    refresh_token: &str,
+    credentials: Credentials,
+    timeout: Duration,
+) -> std::result::Result<Tokens, RefreshFailure> {
+    let mut req =
+        build_request(endpoint, refresh_token, credentials).map_err(RefreshFailure::SessionOver)?;
+    req.set_timeout(Some(timeout));
+    call_endpoint(transport, endpoint, req, refresh_token).await
+}
+
+/// Build the refresh request.
+fn build_request(
+    endpoint: &RefreshEndpoint,
+    refresh_token: &str,
+    credentials: Credentials,
+) -> Result<Request> {
+    let mut req = Request::new(endpoint.method.clone(), &endpoint.url)?;
+    *req.headers_mut() = endpoint.headers.clone();
+    req.headers_mut().insert("accept", "application/json")?;
+    req.set_credentials(credentials);
+    if let Some(body_fn) = &endpoint.body_fn {
+        req.headers_mut()
+            .insert("content-type", "application/json")?;
+        req.set_body(body_fn(refresh_token)?.into());
+        return Ok(req);
+    }
+    match &endpoint.send_as {
+        RefreshTokenIn::Json(field) => {
+            let mut body = String::from("{");
+            json::quote(field, &mut body);
+            body.push(':');
+            json::quote(refresh_token, &mut body);
+            body.push('}');
+            req.headers_mut()
+                .insert("content-type", "application/json")?;
+            req.set_body(body.into());
+        }
+        RefreshTokenIn::Form(field) => {
+            let mut body = String::from("grant_type=refresh_token&");
+            crate::http::url::form_encode(field, &mut body);
+            body.push('=');
+            crate::http::url::form_encode(refresh_token, &mut body);
+            req.headers_mut()
+                .insert("content-type", "application/x-www-form-urlencoded")?;
+            req.set_body(body.into());
+        }
+        RefreshTokenIn::BearerHeader => {
+            req.headers_mut()
+                .insert_sensitive("authorization", &format!("Bearer {refresh_token}"))?;
+        }
+    }
+    Ok(req)
+}
+
+/// Call the endpoint and read the new tokens.
+async fn call_endpoint(
+    transport: &dyn Transport,
+    endpoint: &RefreshEndpoint,
+    req: Request,
+    old_refresh: &str,
+) -> std::result::Result<Tokens, RefreshFailure> {
+    let res = transport.send(req).await.map_err(classify)?;
+    let status = res.status();
+    let text = res.text().await.map_err(classify)?;
+    if !status.is_success() {
+        let code = json::parse(&text)
+            .ok()
+            .and_then(|v| v.path("error").and_then(|e| e.as_str()).map(str::to_string))
+            .filter(|c| c.len() <= 64 && c.bytes().all(|b| b.is_ascii_graphic()));
+        let error = Error::new(
+            Kind::Status(status),
+            match code {
+                Some(code) => format!("refresh refused: {code}"),
+                None => "refresh refused".to_string(),
+            },
+        );
+        return Err(classify(error));
+    }
+    let value = json::parse(&text).map_err(|_| garbage("something that is not JSON"))?;
+    let field = |path: &str| {
+        value
+            .path(path)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let access = field(&endpoint.access_field)
+        .ok_or_else(|| garbage(&format!("no `{}` string", endpoint.access_field)))?;
+    let tokens = Tokens::new(
+        access,
+        field(&endpoint.refresh_field).or_else(|| Some(old_refresh.to_string())),
+    );
+    tokens
+        .validate()
+        .map_err(|_| garbage("a malformed token"))?;
+    Ok(tokens)
+}
