@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The crate's module import graph, from the `crate::` and `super::` paths in src/.
 
-Prints every import cycle (a strongly connected component of more than one module) and exits 1
-if there is one other than the allowed pairs below. `-v` prints the whole graph.
+Prints every import cycle (a strongly connected component of more than one module) and every
+import that goes up the layers below, and exits 1 if there is a cycle other than the allowed one
+or any upward import. `-v` prints the whole graph.
 Test modules (`#[cfg(test)] mod tests`) and comments are not counted, nor a mod.rs re-exporting its
 own children (`pub use child::Item;`): that is the module's face, not its code using the child.
 """
@@ -13,6 +14,17 @@ import sys
 # Modules that may import each other: a client makes request builders, a builder sends through
 # its client.
 ALLOWED = [{"client", "client::builder", "client::request_builder"}]
+
+# The layers, bottom up: a module may import its own layer and the ones below, never above.
+# (`js` is the npm adapter on top of everything.)
+LAYERS = [
+    ["error", "http", "rt"],
+    ["body", "extensions", "request", "response", "events", "transport"],
+    ["middleware", "log"],
+    ["auth"],
+    ["client"],
+    ["js"],
+]
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 
@@ -160,13 +172,20 @@ def main():
         for m in sorted(edges):
             print(f"{m} -> {', '.join(sorted(edges[m]))}")
     bad = 0
+    layer = {top: i for i, tops in enumerate(LAYERS) for top in tops}
+    for m in sorted(edges):
+        for t in sorted(edges[m]):
+            lm, lt = layer.get(m.split("::")[0]), layer.get(t.split("::")[0])
+            if lm is not None and lt is not None and lt > lm:
+                print(f"layer violation: {m} imports {t}")
+                bad += 1
     for comp in comps:
         if len(comp) < 2:
             continue
         ok = any(comp <= allowed for allowed in ALLOWED)
         print(("allowed cycle: " if ok else "import cycle: ") + " ".join(sorted(comp)))
         bad += not ok
-    print(f"{len(mods)} modules, {sum(map(len, edges.values()))} imports, {bad} forbidden cycles")
+    print(f"{len(mods)} modules, {sum(map(len, edges.values()))} imports, {bad} forbidden cycles or layer violations")
     sys.exit(1 if bad else 0)
 
 

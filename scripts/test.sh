@@ -43,6 +43,7 @@ step() {
 
 step fmt cargo fmt --all -- --check
 step clippy-wasm cargo clippy -q -p tokenfetch --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
+step deps python3 scripts/deps.py
 step clippy-native cargo clippy -q --workspace --all-targets -- -D warnings
 step native-tests cargo test -q --workspace
 step package scripts/pkg.sh

@@ -142,15 +142,15 @@ impl Events {
 
 /// The id of a logical request (set by the client on `send`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RequestId(pub u64);
+pub(crate) struct RequestId(pub u64);
 
 /// Which attempt this is (set by the retry middleware; 1 when absent).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Attempt(pub u32);
+pub(crate) struct Attempt(pub u32);
 
 /// Marks the replay after a token refresh.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Replay;
+pub(crate) struct Replay;
 
 pub(crate) fn ids(req: &Request) -> (u64, u32) {
     let id = req.extensions().get::<RequestId>().map_or(0, |r| r.0);

@@ -194,7 +194,6 @@ pub(crate) fn resolve(base: Option<&BaseUrl>, input: &str) -> Result<String> {
 }
 
 /// The origin of an absolute URL, if it is one.
-#[allow(dead_code)]
 pub(crate) fn origin_of(url: &str) -> Option<String> {
     parse_absolute(url).ok().map(|u| u.origin)
 }

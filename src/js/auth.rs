@@ -7,7 +7,7 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{error_to_js, js_error, set, settle};
-use super::options::{bad, object, Options};
+use super::options::{bad_option, object, Options};
 use crate::auth::{
     Auth, AuthConfig, CookieStore, MemoryStore, RefreshEndpoint, TokenStore, Tokens,
     WebStorageStore,
@@ -77,13 +77,13 @@ fn store(options: &Options) -> Result<Rc<dyn TokenStore>> {
             "localStorage" => Rc::new(WebStorageStore::local(&key)),
             "sessionStorage" => Rc::new(WebStorageStore::session(&key)),
             "cookie" => Rc::new(CookieStore::new(&key).map_err(|_| {
-                bad(
+                bad_option(
                     &options.name("storageKey"),
                     "must be letters, digits, '-', '_' or '.' for cookies",
                 )
             })?),
             _ => {
-                return Err(bad(
+                return Err(bad_option(
                     &options.name("storage"),
                     "must be memory, localStorage, sessionStorage, cookie or { get, set, remove }",
                 ))
@@ -92,7 +92,7 @@ fn store(options: &Options) -> Result<Rc<dyn TokenStore>> {
     }
     let target = object(storage)
         .ok_or_else(|| {
-            bad(
+            bad_option(
                 &options.name("storage"),
                 "must be a name or { get, set, remove }",
             )
@@ -100,7 +100,7 @@ fn store(options: &Options) -> Result<Rc<dyn TokenStore>> {
         .clone();
     for method in ["get", "set", "remove"] {
         if !Reflect::get(&target, &method.into()).is_ok_and(|f| f.is_function()) {
-            return Err(bad(
+            return Err(bad_option(
                 &options.name("storage"),
                 "needs get, set and remove functions",
             ));
@@ -119,7 +119,7 @@ fn refresh_endpoint(options: &Options) -> Result<RefreshEndpoint> {
     ])?;
     let url = options
         .string("url")?
-        .ok_or_else(|| bad(&options.name("url"), "is required"))?;
+        .ok_or_else(|| bad_option(&options.name("url"), "is required"))?;
     let mut endpoint = RefreshEndpoint::new(&url);
     if let Some(method) = options.string("method")? {
         endpoint = endpoint.method(crate::Method::from_str(&method)?);

@@ -156,8 +156,6 @@ fn to_js(event: &Event) -> (&'static str, JsValue) {
             }
             "finished"
         }
-        #[allow(unreachable_patterns)]
-        _ => "unknown",
     };
     put("type", JsValue::from_str(kind));
     (kind, o.into())

@@ -23,7 +23,7 @@ use self::auth::{auth_config, JsAuth};
 use self::convert::{error_to_js, response_to_js, set};
 use self::events::Registry;
 use self::interceptors::{JsInterceptors, Manager};
-use self::options::{bad, Options};
+use self::options::{bad_option, Options};
 use crate::error::{Error, Kind, Result};
 use crate::log::Logger;
 use crate::middleware::RateLimit;
@@ -72,12 +72,12 @@ fn rate_limit(value: &JsValue) -> Result<RateLimit> {
     if let Some(n) = options.number("maxConcurrent")? {
         limit = limit
             .max_concurrent(n as usize)
-            .map_err(|_| bad("rateLimit.maxConcurrent", "must be at least 1"))?;
+            .map_err(|_| bad_option("rateLimit.maxConcurrent", "must be at least 1"))?;
     }
     if let Some(rate) = options.number("perSecond")? {
         limit = limit
             .per_second(rate)
-            .map_err(|_| bad("rateLimit.perSecond", "must be a positive number"))?;
+            .map_err(|_| bad_option("rateLimit.perSecond", "must be a positive number"))?;
     }
     Ok(limit)
 }
@@ -136,7 +136,8 @@ pub fn create_client(config: JsValue) -> std::result::Result<JsClient, JsValue> 
     build(&config).map_err(|e| error_to_js(&e, &JsValue::UNDEFINED, None))
 }
 
-fn with(config: &JsValue, pairs: &[(&str, JsValue)]) -> std::result::Result<JsValue, JsValue> {
+/// A private copy of a request config with `pairs` set on it (undefined values skipped).
+fn copy_with(config: &JsValue, pairs: &[(&str, JsValue)]) -> std::result::Result<JsValue, JsValue> {
     let copy = request_config::private_copy(config)
         .map_err(|e| error_to_js(&e, &JsValue::UNDEFINED, None))?;
     for (key, value) in pairs {
@@ -151,7 +152,7 @@ fn with(config: &JsValue, pairs: &[(&str, JsValue)]) -> std::result::Result<JsVa
 impl JsClient {
     /// `request(config)` → `Promise<{ data, status, statusText, headers, config }>`.
     pub fn request(&self, config: JsValue) -> Promise {
-        match with(&config, &[]) {
+        match copy_with(&config, &[]) {
             Ok(config) => self.run(config),
             Err(e) => Promise::reject(&e),
         }
@@ -163,7 +164,7 @@ impl JsClient {
             ("url", url),
             ("data", data),
         ];
-        match with(&config, &pairs) {
+        match copy_with(&config, &pairs) {
             Ok(config) => self.run(config),
             Err(e) => Promise::reject(&e),
         }
@@ -219,7 +220,7 @@ impl JsClient {
     /// `"*"`); returns a function that removes the listener.
     pub fn on(&self, kind: String, listener: Function) -> std::result::Result<Function, JsValue> {
         if !events::TYPES.contains(&kind.as_str()) {
-            let error = bad(
+            let error = bad_option(
                 "on(type)",
                 &format!("must be one of {}", events::TYPES.join(", ")),
             );

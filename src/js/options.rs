@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::error::{Error, Kind, Result};
 
 /// An error naming the offending option.
-pub(super) fn bad(option: &str, why: &str) -> Error {
+pub(super) fn bad_option(option: &str, why: &str) -> Error {
     Error::new(Kind::Builder, format!("option `{option}` {why}"))
 }
 
@@ -25,7 +25,7 @@ impl Options {
         let mut entries = Vec::new();
         if !(value.is_undefined() || value.is_null()) {
             let obj = object(value).ok_or_else(|| {
-                bad(
+                bad_option(
                     if prefix.is_empty() { "config" } else { prefix },
                     "must be an object",
                 )
@@ -36,7 +36,7 @@ impl Options {
                     continue;
                 }
                 let value = Reflect::get(obj, &JsValue::from_str(&key))
-                    .map_err(|_| bad(&key, "could not be read (a getter threw)"))?;
+                    .map_err(|_| bad_option(&key, "could not be read (a getter threw)"))?;
                 if !value.is_undefined() {
                     entries.push((key, value));
                 }
@@ -64,7 +64,7 @@ impl Options {
             .iter()
             .find(|(k, _)| !known.contains(&k.as_str()))
         {
-            Some((key, _)) => Err(bad(&self.name(key), "is not a known option")),
+            Some((key, _)) => Err(bad_option(&self.name(key), "is not a known option")),
             None => Ok(()),
         }
     }
@@ -77,7 +77,7 @@ impl Options {
         self.get(key)
             .map(|v| {
                 v.as_string()
-                    .ok_or_else(|| bad(&self.name(key), "must be a string"))
+                    .ok_or_else(|| bad_option(&self.name(key), "must be a string"))
             })
             .transpose()
     }
@@ -86,7 +86,7 @@ impl Options {
         self.get(key)
             .map(|v| {
                 v.as_bool()
-                    .ok_or_else(|| bad(&self.name(key), "must be true or false"))
+                    .ok_or_else(|| bad_option(&self.name(key), "must be true or false"))
             })
             .transpose()
     }
@@ -97,7 +97,7 @@ impl Options {
             .map(|v| {
                 v.as_f64()
                     .filter(|n| n.is_finite() && *n >= 0.0)
-                    .ok_or_else(|| bad(&self.name(key), "must be a non-negative number"))
+                    .ok_or_else(|| bad_option(&self.name(key), "must be a non-negative number"))
             })
             .transpose()
     }
@@ -107,7 +107,7 @@ impl Options {
             .map(|v| {
                 v.dyn_ref::<Function>()
                     .cloned()
-                    .ok_or_else(|| bad(&self.name(key), "must be a function"))
+                    .ok_or_else(|| bad_option(&self.name(key), "must be a function"))
             })
             .transpose()
     }
@@ -116,7 +116,7 @@ impl Options {
     pub fn statuses(&self, key: &str) -> Result<Option<Vec<u16>>> {
         self.get(key)
             .map(|v| {
-                let err = || bad(&self.name(key), "must be an array of HTTP status numbers");
+                let err = || bad_option(&self.name(key), "must be an array of HTTP status numbers");
                 let array = v.dyn_ref::<Array>().ok_or_else(err)?;
                 array
                     .iter()
@@ -135,7 +135,7 @@ impl Options {
     pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>> {
         self.get(key)
             .map(|v| {
-                let err = || bad(&self.name(key), "must be an array of strings");
+                let err = || bad_option(&self.name(key), "must be an array of strings");
                 let array = v.dyn_ref::<Array>().ok_or_else(err)?;
                 array
                     .iter()
@@ -161,7 +161,7 @@ impl Options {
             .filter(|(_, v)| !v.is_null())
             .map(|(k, v)| {
                 scalar_string(v).map(|s| (k.clone(), s)).ok_or_else(|| {
-                    bad(
+                    bad_option(
                         &format!("{name}.{k}"),
                         "must be a string, number or boolean",
                     )

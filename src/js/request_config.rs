@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::convert::{attach_data, ResponseType};
-use super::options::{bad, Options};
+use super::options::{bad_option, Options};
 use super::retry::retry_policy;
 use crate::error::Result;
 use crate::rt::cancel::CancelHandle;
@@ -111,7 +111,7 @@ pub(super) fn prepare(client: &Client, config: &JsValue) -> Result<Prepared> {
     let response_type = match options.string("responseType")? {
         None => ResponseType::Json,
         Some(name) => ResponseType::parse(&name)
-            .ok_or_else(|| bad("responseType", "must be json, text, blob or arraybuffer"))?,
+            .ok_or_else(|| bad_option("responseType", "must be json, text, blob or arraybuffer"))?,
     };
     let (validate, validate_status) = match options.get("validateStatus") {
         None => (true, None),
@@ -123,7 +123,7 @@ pub(super) fn prepare(client: &Client, config: &JsValue) -> Result<Prepared> {
         let signal: web_sys::AbortSignal = signal
             .clone()
             .dyn_into()
-            .map_err(|_| bad("signal", "must be an AbortSignal"))?;
+            .map_err(|_| bad_option("signal", "must be an AbortSignal"))?;
         let handle = CancelHandle::new();
         if signal.aborted() {
             handle.cancel();

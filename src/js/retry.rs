@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use wasm_bindgen::JsValue;
 
-use super::options::{bad, Options};
+use super::options::{bad_option, Options};
 use crate::error::Result;
 use crate::{Method, RetryPolicy};
 
@@ -24,7 +24,7 @@ pub(super) fn retry_policy(value: &JsValue, name: &str) -> Result<RetryPolicy> {
     }
     if let Some(limit) = value.as_f64() {
         if !(limit.is_finite() && limit >= 0.0 && limit.fract() == 0.0) {
-            return Err(bad(
+            return Err(bad_option(
                 name,
                 "must be a whole number of retries, false, or an object",
             ));
@@ -52,7 +52,7 @@ pub(super) fn retry_policy(value: &JsValue, name: &str) -> Result<RetryPolicy> {
             .iter()
             .map(|m| Method::from_str(m))
             .collect::<Result<Vec<_>>>()
-            .map_err(|_| bad(&options.name("methods"), "must list HTTP methods"))?;
+            .map_err(|_| bad_option(&options.name("methods"), "must list HTTP methods"))?;
         // Listing POST or PATCH is the opt-in: they get a stable Idempotency-Key.
         let unsafe_listed = methods
             .iter()

@@ -2,6 +2,10 @@
 //!
 //! In the browser (and Node) it uses `Date.now()` and `setTimeout`; natively (unit tests) it
 //! uses `std::time` and a helper thread, so the chain can be tested without a browser.
+//!
+//! Public for middleware authors and tests: `std::time::Instant::now()` and
+//! `std::thread::sleep` panic or block on `wasm32-unknown-unknown`; [`sleep`] and [`now_ms`]
+//! work there and natively alike.
 
 use std::time::Duration;
 
@@ -10,7 +14,7 @@ use std::time::Duration;
 pub const MAX_DELAY: Duration = Duration::from_millis(i32::MAX as u64);
 
 /// A delay in whole milliseconds, clamped to [`MAX_DELAY`] (sub-millisecond delays round up).
-pub fn clamp_millis(d: Duration) -> u32 {
+pub(crate) fn clamp_millis(d: Duration) -> u32 {
     let ms = d.min(MAX_DELAY).as_nanos().div_ceil(1_000_000);
     ms.min(i32::MAX as u128) as u32
 }
@@ -30,19 +34,19 @@ pub fn now_ms() -> f64 {
 }
 
 /// The time since `start` (a [`now_ms`] reading); zero if the clock went backwards.
-pub fn since(start: f64) -> Duration {
+pub(crate) fn since(start: f64) -> Duration {
     Duration::from_secs_f64(((now_ms() - start) / 1000.0).max(0.0))
 }
 
 /// A random number in `[0, 1)` (for backoff jitter): `Math.random()` in the browser.
 #[cfg(target_arch = "wasm32")]
-pub fn random() -> f64 {
+pub(crate) fn random() -> f64 {
     js_sys::Math::random()
 }
 
 /// A random number in `[0, 1)` (for backoff jitter): a xorshift seeded from the clock.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn random() -> f64 {
+pub(crate) fn random() -> f64 {
     use std::cell::Cell;
     thread_local!(static STATE: Cell<u64> = Cell::new((now_ms() * 1000.0) as u64 | 1));
     STATE.with(|s| {
