@@ -1,24 +1,12 @@
-// tokenfetch: the package entry. The engine (Rust compiled to WebAssembly) is in
-// tokenfetch_engine.js / tokenfetch_engine_bg.wasm; this file loads it and adds the error class.
-import initEngine, * as engine from "./tokenfetch_engine.js";
+// tokenfetch: the package entry. The JavaScript API lives in plain JS beside this file
+// (client.js, request.js, options.js, interceptors.js, error.js); the engine — the middleware
+// chain, token stores, the single-flight refresh, retry, de-duplication, rate limits, timeouts,
+// logging and the transport — is Rust compiled to WebAssembly (tokenfetch_engine*).
+import initEngine, { Engine } from "./tokenfetch_engine.js";
+import { TokenfetchClient } from "./client.js";
+import { TokenfetchError } from "./error.js";
 
-/** Every error tokenfetch throws or rejects with. */
-export class TokenfetchError extends Error {
-  constructor(message, code) {
-    super(message);
-    this.name = "TokenfetchError";
-    this.code = code;
-  }
-  /** Always true; works across realms, unlike `instanceof`. */
-  get isTokenfetchError() {
-    return true;
-  }
-}
-
-/** True for errors made by tokenfetch (also from another realm or copy of the package). */
-export function isTokenfetchError(value) {
-  return typeof value === "object" && value !== null && value.isTokenfetchError === true;
-}
+export { TokenfetchError, isTokenfetchError } from "./error.js";
 
 let ready;
 let loaded = false;
@@ -37,7 +25,6 @@ export default function init(input) {
       source = await fs.readFile(new URL("./tokenfetch_engine_bg.wasm", import.meta.url));
     }
     await initEngine(source === undefined ? undefined : { module_or_path: source });
-    engine.__setErrorClass(TokenfetchError);
     loaded = true;
   })().catch((error) => {
     ready = undefined;
@@ -51,5 +38,5 @@ export function createClient(config) {
   if (!loaded) {
     throw new TokenfetchError("call `await init()` before createClient()", "ERR_NOT_INITIALIZED");
   }
-  return engine.createClient(config);
+  return new TokenfetchClient(Engine, config);
 }

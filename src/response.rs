@@ -10,9 +10,9 @@ use std::rc::Rc;
 use crate::error::{Error, Kind, Result};
 use crate::http::headers::HeaderMap;
 use crate::http::status::StatusCode;
-#[cfg(target_arch = "wasm32")]
-use crate::rt::abort::{js_message, AbortGuard};
 use crate::rt::cancel::CancelHandle;
+#[cfg(target_arch = "wasm32")]
+use crate::rt::fetch::{Attempt, Read};
 
 pub(crate) enum ResponseBody {
     Buffered(Rc<[u8]>),
@@ -95,6 +95,15 @@ impl Response {
 
     pub(crate) fn set_cancel_handle(&mut self, cancel: Option<CancelHandle>) {
         self.cancel = cancel;
+    }
+
+    /// The unread fetch body, or the response itself if its body is already in memory.
+    #[cfg(all(feature = "js", target_arch = "wasm32"))]
+    pub(crate) fn into_fetch_body(self) -> std::result::Result<FetchBody, Response> {
+        match self.body {
+            ResponseBody::Fetch(body) => Ok(body),
+            _ => Err(self),
+        }
     }
 
     /// Read the whole body now, keeping status and headers.
@@ -180,10 +189,31 @@ impl Response {
 
     /// The body as text (invalid UTF-8 is replaced with U+FFFD, as browsers do).
     pub async fn text(self) -> Result<String> {
+        #[cfg(target_arch = "wasm32")]
+        if let ResponseBody::Fetch(_) = &self.body {
+            return self.read_fetch_text().await;
+        }
         let bytes = self.bytes().await?;
         Ok(match String::from_utf8(bytes) {
             Ok(s) => s,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
+    }
+
+    /// A fetch body read as text by the platform, raced against the cancel handle.
+    #[cfg(target_arch = "wasm32")]
+    async fn read_fetch_text(self) -> Result<String> {
+        let url = self.url.clone();
+        let ResponseBody::Fetch(body) = self.body else {
+            return Ok(String::new());
+        };
+        let result = match self.cancel {
+            Some(cancel) => cancel.race(body.read_text()).await,
+            None => body.read_text().await,
+        };
+        result.map_err(|e| match &*url {
+            "" => e,
+            url => e.with_url(url),
         })
     }
 
@@ -209,28 +239,34 @@ impl fmt::Debug for Response {
     }
 }
 
-/// The unread body of a fetched response; owns the attempt's abort guard and timer.
+/// The unread body of a fetched response; owns the attempt (its abort-on-drop and timer).
 #[cfg(target_arch = "wasm32")]
 pub(crate) struct FetchBody {
     raw: web_sys::Response,
-    guard: AbortGuard,
+    attempt: Attempt,
 }
 
 #[cfg(target_arch = "wasm32")]
 impl FetchBody {
-    pub(crate) fn new(raw: web_sys::Response, guard: AbortGuard) -> Self {
-        FetchBody { raw, guard }
+    pub(crate) fn new(raw: web_sys::Response, attempt: Attempt) -> Self {
+        FetchBody { raw, attempt }
     }
 
-    /// Read the whole body.
+    /// Read the whole body as bytes.
     pub(crate) async fn read(self) -> Result<Vec<u8>> {
-        let promise = self
-            .raw
-            .array_buffer()
-            .map_err(|e| Error::new(Kind::Decode, js_message(&e)))?;
-        match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(buffer) => Ok(js_sys::Uint8Array::new(&buffer).to_vec()),
-            Err(e) => Err(self.guard.rejection(&e, "reading the body failed")),
-        }
+        let buffer = self.attempt.read(&self.raw, Read::ArrayBuffer).await?;
+        Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    }
+
+    /// Read the whole body as text (the platform decodes it).
+    pub(crate) async fn read_text(self) -> Result<String> {
+        let text = self.attempt.read(&self.raw, Read::Text).await?;
+        Ok(text.as_string().unwrap_or_default())
+    }
+
+    /// Read the body the platform's way (text, `ArrayBuffer`, `Blob` or the stream).
+    #[cfg(feature = "js")]
+    pub(crate) async fn read_js(self, kind: Read) -> Result<wasm_bindgen::JsValue> {
+        self.attempt.read(&self.raw, kind).await
     }
 }

@@ -16,7 +16,7 @@ use crate::error::{Error, Kind, Result};
 fn storage_error(what: &str, value: &JsValue) -> Error {
     Error::new(
         Kind::Storage,
-        format!("{what}: {}", crate::rt::abort::js_message(value)),
+        format!("{what}: {}", crate::rt::fetch::js_message(value)),
     )
 }
 

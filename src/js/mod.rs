@@ -1,277 +1,201 @@
-//! The JavaScript API (feature `js`): an axios-shaped adapter onto the Rust engine. No logic
-//! lives here that the engine has: this reads options, runs interceptors, and converts values.
+//! The engine's face for the npm package (feature `js`). `pkg-template/tokenfetch.js` owns the
+//! JavaScript API — options and their validation, config merging, interceptors, bodies and
+//! queries, the response object, events, the error class — and calls in here once per request.
 //!
-//! This is the only module whose public items mention `JsValue`. It reads JS objects by hand,
-//! own properties only, and uses the platform's `JSON` instead of serde to keep the package small.
+//! Nothing JavaScript hands over can make the engine panic: the configuration arrives as JSON
+//! that is checked again here (every number range-checked), values of the wrong type are
+//! refused, and every failure comes back as `[code, message, status]` for `TokenfetchError`.
 
 mod auth;
-mod convert;
+mod config;
+mod errors;
 mod events;
-mod interceptors;
-mod options;
-mod request_config;
-mod retry;
+mod send;
 
+use std::cell::Cell;
 use std::rc::Rc;
-use std::time::Duration;
 
-use js_sys::{Function, Promise};
+use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use self::auth::{auth_config, JsAuth};
-use self::convert::{error_to_js, response_to_js, set};
-use self::events::Registry;
-use self::interceptors::{JsInterceptors, Manager};
-use self::options::{bad_option, Options};
+use self::config::{bad_option, Section};
+use self::errors::to_js;
+use crate::auth::{Auth, Tokens};
 use crate::error::{Error, Kind, Result};
-use crate::log::Logger;
-use crate::middleware::RateLimit;
-use crate::{Client, Credentials};
+use crate::http::json;
+use crate::{Client, Credentials, RetryPolicy};
 
-pub use convert::set_error_class;
-
-/// A tokenfetch client for JavaScript (made by `createClient`).
-#[wasm_bindgen(js_name = TokenfetchClient)]
-pub struct JsClient {
+/// One client's engine (made by `createClient` in `tokenfetch.js`).
+#[wasm_bindgen]
+pub struct Engine {
     client: Client,
-    request: Rc<Manager>,
-    response: Rc<Manager>,
-    events: Rc<Registry>,
+    /// True while JS has event listeners; no event crosses the boundary otherwise.
+    listening: Rc<Cell<bool>>,
 }
 
-const CLIENT_KEYS: &[&str] = &[
-    "baseURL",
-    "timeout",
-    "headers",
-    "withCredentials",
-    "auth",
-    "retry",
-    "dedupe",
-    "rateLimit",
-    "log",
-];
-
-fn logger(value: &JsValue) -> Result<Option<Logger>> {
-    if let Some(on) = value.as_bool() {
-        return Ok(on.then(Logger::new));
-    }
-    let options = Options::read(value, "log")?;
-    options.only(&["redact"])?;
-    let mut logger = Logger::new();
-    for name in options.strings("redact")?.unwrap_or_default() {
-        logger = logger.redact_header(&name).redact_field(&name);
-    }
-    Ok(Some(logger))
+fn hook<T: JsCast>(hooks: &JsValue, name: &str) -> Option<T> {
+    Reflect::get(hooks, &JsValue::from_str(name))
+        .ok()
+        .and_then(|v| v.dyn_into::<T>().ok())
 }
 
-fn rate_limit(value: &JsValue) -> Result<RateLimit> {
-    let options = Options::read(value, "rateLimit")?;
-    options.only(&["maxConcurrent", "perSecond"])?;
-    let mut limit = RateLimit::new();
-    if let Some(n) = options.number("maxConcurrent")? {
-        limit = limit
-            .max_concurrent(n as usize)
-            .map_err(|_| bad_option("rateLimit.maxConcurrent", "must be at least 1"))?;
+fn build(config: &str, hooks: &JsValue) -> Result<Engine> {
+    let value = json::parse(config).map_err(|_| bad_option("config", "is not valid JSON"))?;
+    let s = Section::new("", Some(&value));
+    let listening = Rc::new(Cell::new(false));
+    let mut builder = Client::builder();
+    if let Some(sink) = hook::<Function>(hooks, "onEvent") {
+        builder = builder.on_event(events::bridge(sink, listening.clone()));
     }
-    if let Some(rate) = options.number("perSecond")? {
-        limit = limit
-            .per_second(rate)
-            .map_err(|_| bad_option("rateLimit.perSecond", "must be a positive number"))?;
+    if let Some(url) = s.str("baseURL")? {
+        builder = builder.base_url(url);
     }
-    Ok(limit)
-}
-
-fn build(config: &JsValue) -> Result<JsClient> {
-    let options = Options::read(config, "")?;
-    options.only(CLIENT_KEYS)?;
-    let events = Rc::new(Registry::default());
-    let mut builder = Client::builder().on_event(events::listener(events.clone()));
-    if let Some(url) = options.string("baseURL")? {
-        builder = builder.base_url(&url);
-    }
-    if let Some(ms) = options.number("timeout")? {
-        if ms > 0.0 {
-            builder = builder.timeout(Duration::from_secs_f64(ms / 1000.0));
+    if let Some(timeout) = s.millis("timeout")? {
+        if !timeout.is_zero() {
+            builder = builder.timeout(timeout);
         }
     }
-    for (name, value) in options.string_map("headers")?.unwrap_or_default() {
-        builder = builder.default_header(&name, &value);
+    if let Some(headers) = s.strings("headers")? {
+        for pair in headers.chunks(2) {
+            if let [name, value] = pair {
+                builder = builder.default_header(name, value);
+            }
+        }
     }
-    if options.bool("withCredentials")? == Some(true) {
+    if s.bool("withCredentials")? == Some(true) {
         builder = builder.credentials(Credentials::Include);
     }
     // The engine's recommended order: log, auth, dedupe, retry, rate limit.
-    if let Some(logger) = options.get("log").map(logger).transpose()?.flatten() {
-        builder = builder.log(logger);
+    if let Some(log) = s.get("log") {
+        builder = builder.log(config::logger(log)?);
     }
-    if let Some(auth) = options.get("auth") {
-        builder = builder.auth(auth_config(auth)?);
+    if let Some(auth) = s.get("auth") {
+        let hooks = auth::Hooks {
+            storage: hook::<Object>(hooks, "storage"),
+            refresh: hook::<Function>(hooks, "refresh"),
+            refresh_body: hook::<Function>(hooks, "refreshBody"),
+            on_session_expired: hook::<Function>(hooks, "onSessionExpired"),
+        };
+        builder = builder.auth(auth::auth_config(auth, hooks)?);
     }
-    if let Some(dedupe) = options.bool("dedupe")? {
-        builder = builder.dedupe(dedupe);
-    } else {
-        builder = builder.dedupe(false);
+    builder = builder.dedupe(s.bool("dedupe")?.unwrap_or(false));
+    builder = builder.retry(match s.get("retry") {
+        Some(retry) => config::retry_policy(retry, "retry")?,
+        None => RetryPolicy::new(),
+    });
+    if let Some(limit) = s.get("rateLimit") {
+        builder = builder.rate_limit(config::rate_limit(limit)?);
     }
-    let retry = match options.get("retry") {
-        Some(value) => retry::retry_policy(value, "retry")?,
-        None => crate::RetryPolicy::new(),
-    };
-    builder = builder.retry(retry);
-    if let Some(value) = options.get("rateLimit") {
-        builder = builder.rate_limit(rate_limit(value)?);
-    }
-    Ok(JsClient {
+    Ok(Engine {
         client: builder.build()?,
-        request: Rc::default(),
-        response: Rc::default(),
-        events,
+        listening,
     })
 }
 
-/// `createClient(config?)`: a new client. Invalid options throw a `TokenfetchError` with code
-/// `ERR_BAD_OPTION` naming the option.
-#[wasm_bindgen(js_name = createClient)]
-pub fn create_client(config: JsValue) -> std::result::Result<JsClient, JsValue> {
-    build(&config).map_err(|e| error_to_js(&e, &JsValue::UNDEFINED, None))
+fn no_auth() -> JsValue {
+    to_js(&Error::new(
+        Kind::Builder,
+        "this client was created without the `auth` option",
+    ))
 }
 
-/// A private copy of a request config with `pairs` set on it (undefined values skipped).
-fn copy_with(config: &JsValue, pairs: &[(&str, JsValue)]) -> std::result::Result<JsValue, JsValue> {
-    let copy = request_config::private_copy(config)
-        .map_err(|e| error_to_js(&e, &JsValue::UNDEFINED, None))?;
-    for (key, value) in pairs {
-        if !value.is_undefined() {
-            set(&copy, key, value);
-        }
-    }
-    Ok(copy.into())
-}
-
-#[wasm_bindgen(js_class = TokenfetchClient)]
-impl JsClient {
-    /// `request(config)` → `Promise<{ data, status, statusText, headers, config }>`.
-    pub fn request(&self, config: JsValue) -> Promise {
-        match copy_with(&config, &[]) {
-            Ok(config) => self.run(config),
-            Err(e) => Promise::reject(&e),
-        }
+#[wasm_bindgen]
+impl Engine {
+    /// A client from `config` (JSON text) and `hooks` (`onEvent`, and the auth functions:
+    /// `storage`, `refresh`, `refreshBody`, `onSessionExpired`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &str, hooks: JsValue) -> std::result::Result<Engine, JsValue> {
+        build(config, &hooks).map_err(|e| to_js(&e))
     }
 
-    fn verb(&self, method: &str, url: JsValue, data: JsValue, config: JsValue) -> Promise {
-        let pairs = [
-            ("method", JsValue::from_str(method)),
-            ("url", url),
-            ("data", data),
-        ];
-        match copy_with(&config, &pairs) {
-            Ok(config) => self.run(config),
-            Err(e) => Promise::reject(&e),
-        }
+    /// Send one request (see `send.rs` for the arguments). Resolves with
+    /// `[status, statusText, headerLines, data, url]`, rejects with `[code, message, status]`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &str,
+        body: JsValue,
+        body_kind: u8,
+        timeout: f64,
+        flags: u32,
+        retry: Option<String>,
+        signal: Option<web_sys::AbortSignal>,
+        read: u8,
+    ) -> Promise {
+        let args = send::Args {
+            method,
+            url,
+            headers,
+            body,
+            body_kind,
+            timeout,
+            flags,
+            retry,
+            signal,
+            read,
+        };
+        send::send(&self.client, args)
     }
 
-    /// `GET url`
-    pub fn get(&self, url: JsValue, config: JsValue) -> Promise {
-        self.verb("GET", url, JsValue::UNDEFINED, config)
-    }
-    /// `DELETE url`
-    pub fn delete(&self, url: JsValue, config: JsValue) -> Promise {
-        self.verb("DELETE", url, JsValue::UNDEFINED, config)
-    }
-    /// `HEAD url`
-    pub fn head(&self, url: JsValue, config: JsValue) -> Promise {
-        self.verb("HEAD", url, JsValue::UNDEFINED, config)
-    }
-    /// `OPTIONS url`
-    pub fn options(&self, url: JsValue, config: JsValue) -> Promise {
-        self.verb("OPTIONS", url, JsValue::UNDEFINED, config)
-    }
-    /// `POST url` with `data`.
-    pub fn post(&self, url: JsValue, data: JsValue, config: JsValue) -> Promise {
-        self.verb("POST", url, data, config)
-    }
-    /// `PUT url` with `data`.
-    pub fn put(&self, url: JsValue, data: JsValue, config: JsValue) -> Promise {
-        self.verb("PUT", url, data, config)
-    }
-    /// `PATCH url` with `data`.
-    pub fn patch(&self, url: JsValue, data: JsValue, config: JsValue) -> Promise {
-        self.verb("PATCH", url, data, config)
+    /// Whether JS has event listeners (events are delivered only then).
+    pub fn listen(&self, on: bool) {
+        self.listening.set(on);
     }
 
-    /// The tokens (`setTokens`, `getTokens`, `clear`, `logout`).
-    #[wasm_bindgen(getter)]
-    pub fn auth(&self) -> JsAuth {
-        JsAuth {
-            auth: self.client.auth().cloned(),
-        }
+    fn auth(&self) -> std::result::Result<&Auth, JsValue> {
+        self.client.auth().ok_or_else(no_auth)
     }
 
-    /// `interceptors.request` and `interceptors.response`.
-    #[wasm_bindgen(getter)]
-    pub fn interceptors(&self) -> JsInterceptors {
-        JsInterceptors {
-            request: self.request.clone(),
-            response: self.response.clone(),
-        }
+    /// Store tokens (after a login); `null` for a missing one.
+    #[wasm_bindgen(js_name = setTokens)]
+    pub fn set_tokens(
+        &self,
+        access: Option<String>,
+        refresh: Option<String>,
+    ) -> std::result::Result<(), JsValue> {
+        let tokens = Tokens {
+            access_token: access,
+            refresh_token: refresh,
+        };
+        self.auth()?.set_tokens(tokens).map_err(|e| to_js(&e))
     }
 
-    /// Listen to lifecycle events (`"sent"`, `"response"`, `"retry"`, `"refreshed"`, ..., or
-    /// `"*"`); returns a function that removes the listener.
-    pub fn on(&self, kind: String, listener: Function) -> std::result::Result<Function, JsValue> {
-        if !events::TYPES.contains(&kind.as_str()) {
-            let error = bad_option(
-                "on(type)",
-                &format!("must be one of {}", events::TYPES.join(", ")),
-            );
-            return Err(error_to_js(&error, &JsValue::UNDEFINED, None));
-        }
-        let id = self.events.add(kind, listener);
-        let registry = Rc::downgrade(&self.events);
-        let off = Closure::once_into_js(move || {
-            if let Some(registry) = registry.upgrade() {
-                registry.remove(id);
-            }
-        });
-        Ok(off.unchecked_into())
-    }
-}
-
-impl JsClient {
-    fn run(&self, config: JsValue) -> Promise {
-        let client = self.client.clone();
-        let (request, response) = (self.request.clone(), self.response.clone());
-        future_to_promise(async move {
-            let state = match request.run(Ok(config), true).await {
-                Ok(config) => dispatch(&client, config).await,
-                Err(error) => Err(error),
-            };
-            response.run(state, false).await
+    /// `[access, refresh]` (each a string or `null`), or `null` when there are none.
+    #[wasm_bindgen(js_name = getTokens)]
+    pub fn get_tokens(&self) -> std::result::Result<JsValue, JsValue> {
+        let opt = |v: Option<String>| v.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
+        Ok(match self.auth()?.tokens().map_err(|e| to_js(&e))? {
+            None => JsValue::NULL,
+            Some(t) => js_sys::Array::of2(&opt(t.access_token), &opt(t.refresh_token)).into(),
         })
     }
-}
 
-/// Send one (intercepted) config through the engine and shape the answer axios-style.
-async fn dispatch(client: &Client, config: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let fail = |e: Error, response: Option<&JsValue>| error_to_js(&e, &config, response);
-    let prepared = request_config::prepare(client, &config).map_err(|e| fail(e, None))?;
-    let response = prepared.builder.send().await.map_err(|e| fail(e, None))?;
-    let status = response.status();
-    let object = response_to_js(response, prepared.response_type, &config)
-        .await
-        .map_err(|e| fail(e, None))?;
-    let ok = match (&prepared.validate_status, prepared.validate) {
-        (_, false) => true,
-        (Some(f), true) => f
-            .call1(&JsValue::NULL, &JsValue::from(status.as_u16()))
-            .map(|v| v.is_truthy())
-            .unwrap_or(false),
-        (None, true) => status.is_success(),
-    };
-    if ok {
-        Ok(object)
-    } else {
-        let error = Error::new(Kind::Status(status), "");
-        Err(fail(error, Some(&object)))
+    /// Remove the tokens.
+    pub fn clear(&self) -> std::result::Result<(), JsValue> {
+        self.auth()?.clear().map_err(|e| to_js(&e))
+    }
+
+    /// Clear the tokens and cancel every request in flight or waiting for a refresh.
+    pub fn logout(&self) -> std::result::Result<(), JsValue> {
+        self.auth()?.logout().map_err(|e| to_js(&e))
+    }
+
+    /// Refresh now (joins a refresh in flight).
+    pub fn refresh(&self) -> Promise {
+        let auth = self.client.auth().cloned();
+        future_to_promise(async move {
+            let auth = auth.ok_or_else(no_auth)?;
+            auth.refresh().await.map_err(|e| to_js(&e))?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// True while a refresh is in flight.
+    #[wasm_bindgen(getter, js_name = isRefreshing)]
+    pub fn is_refreshing(&self) -> bool {
+        self.client.auth().is_some_and(Auth::is_refreshing)
     }
 }

@@ -1,9 +1,9 @@
 //! The runtime edge: cancellation, the clock and timers, background tasks and the FIFO wait
 //! queue. The only code (besides the transport and the stores) that touches the platform.
 
-#[cfg(target_arch = "wasm32")]
-pub(crate) mod abort;
 pub(crate) mod cancel;
+#[cfg(target_arch = "wasm32")]
+pub(crate) mod fetch;
 pub(crate) mod queue;
 pub(crate) mod task;
 pub mod time;

@@ -1,0 +1,197 @@
+// The client: verbs, the request pipeline (private copy → request interceptors → engine →
+// validateStatus → response interceptors), `api.auth`, `api.on`.
+import { TokenfetchError, badOption, engineCall, fromEngine } from "./error.js";
+import { InterceptorManager } from "./interceptors.js";
+import * as opt from "./options.js";
+import { REQUEST_KEYS, engineArgs, privateCopy, shapeResponse } from "./request.js";
+
+const EVENT_TYPES = [
+  "sent", "response", "attemptFailed", "retry", "waitingForRefresh", "refreshStarted", "refreshed", "refreshFailed", "replayed",
+  "finished",
+];
+
+/** The engine's flat event `[type, id, attempt, a, b, c]` as the documented object. */
+function eventObject([type, id, attempt, a, b, c]) {
+  switch (type) {
+    case "sent": return { type, id, attempt, replay: a, method: b, url: c };
+    case "response": return { type, id, attempt, status: a, elapsed: b };
+    case "attemptFailed": return { type, id, attempt, error: fromEngine(a), elapsed: b };
+    case "retry": return { type, id, attempt, delay: a, reason: b };
+    case "refreshStarted": return { type };
+    case "refreshed": return { type, generation: a };
+    case "refreshFailed": return { type, error: fromEngine(a), sessionExpired: b };
+    case "finished": {
+      const event = { type, id, elapsed: a };
+      if (b !== undefined) event.status = b;
+      if (c !== undefined) event.error = fromEngine(c);
+      return event;
+    }
+    default: return { type, id };
+  }
+}
+
+/** What a request interceptor may return: a config object (undefined keeps the old one). */
+function checkConfig(value) {
+  if (value === null || typeof value !== "object") {
+    throw new TokenfetchError("a request interceptor must return a config object (or undefined)", "ERR_BAD_OPTION");
+  }
+  return value;
+}
+
+class Auth {
+  #engine;
+  constructor(engine) {
+    this.#engine = engine;
+  }
+
+  /** Store `{ accessToken, refreshToken }` (after a login). */
+  setTokens(tokens) {
+    const t = opt.read(tokens, "tokens", ["accessToken", "refreshToken"]);
+    const token = (k) => (t[k] === null || t[k] === undefined ? undefined : opt.string(`tokens.${k}`, t[k]));
+    engineCall(() => this.#engine.setTokens(token("accessToken"), token("refreshToken")));
+  }
+
+  /** `{ accessToken, refreshToken }`, or `null` when there are none. */
+  getTokens() {
+    const pair = engineCall(() => this.#engine.getTokens());
+    return pair === null ? null : { accessToken: pair[0], refreshToken: pair[1] };
+  }
+
+  /** Remove the tokens. */
+  clear() {
+    engineCall(() => this.#engine.clear());
+  }
+
+  /** Clear the tokens and cancel every request in flight or waiting for a refresh. */
+  async logout() {
+    engineCall(() => this.#engine.logout());
+  }
+
+  /** Refresh now (joins a refresh in flight). */
+  async refresh() {
+    try {
+      await this.#engine.refresh();
+    } catch (e) {
+      throw fromEngine(e);
+    }
+  }
+
+  /** True while a refresh is in flight. */
+  get isRefreshing() {
+    return this.#engine.isRefreshing;
+  }
+}
+
+export class TokenfetchClient {
+  #engine;
+  #listeners = [];
+
+  constructor(Engine, config) {
+    const { json, hooks } = opt.clientConfig(config);
+    hooks.onEvent = (flat) => this.#deliver(flat);
+    const expired = hooks.onSessionExpired;
+    if (expired) hooks.onSessionExpired = (e) => expired(fromEngine(e));
+    this.#engine = engineCall(() => new Engine(json, hooks));
+    this.auth = new Auth(this.#engine);
+    this.interceptors = { request: new InterceptorManager(), response: new InterceptorManager() };
+  }
+
+  /** `request(config)` → `Promise<{ data, status, statusText, headers, config }>`. */
+  async request(config) {
+    return this.#run(config, {});
+  }
+
+  get(url, config) {
+    return this.#run(config, { method: "GET", url });
+  }
+  delete(url, config) {
+    return this.#run(config, { method: "DELETE", url });
+  }
+  head(url, config) {
+    return this.#run(config, { method: "HEAD", url });
+  }
+  options(url, config) {
+    return this.#run(config, { method: "OPTIONS", url });
+  }
+  post(url, data, config) {
+    return this.#run(config, { method: "POST", url, data });
+  }
+  put(url, data, config) {
+    return this.#run(config, { method: "PUT", url, data });
+  }
+  patch(url, data, config) {
+    return this.#run(config, { method: "PATCH", url, data });
+  }
+
+  /** Listen to lifecycle events (or `"*"`); returns a function that removes the listener. */
+  on(type, listener) {
+    if (type !== "*" && !EVENT_TYPES.includes(type)) throw badOption("on(type)", `must be one of ${EVENT_TYPES.join(", ")}, *`);
+    opt.func("on(listener)", listener);
+    const entry = { type, listener };
+    this.#listeners.push(entry);
+    this.#engine.listen(true);
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== entry);
+      this.#engine.listen(this.#listeners.length > 0);
+    };
+  }
+
+  #deliver(flat) {
+    const event = eventObject(flat);
+    for (const { type, listener } of this.#listeners) {
+      if (type === event.type || type === "*") {
+        try {
+          listener(event);
+        } catch {
+          // A throwing listener must not break the request.
+        }
+      }
+    }
+  }
+
+  async #run(config, set) {
+    let state;
+    try {
+      const copy = privateCopy(config);
+      for (const [k, v] of Object.entries(set)) if (v !== undefined) copy[k] = v;
+      state = { ok: copy };
+    } catch (error) {
+      state = { error };
+    }
+    state = await this.interceptors.request.run(state, true, checkConfig);
+    if ("ok" in state) {
+      try {
+        state = { ok: await this.#dispatch(state.ok) };
+      } catch (error) {
+        state = { error };
+      }
+    }
+    state = await this.interceptors.response.run(state, false, (v) => v);
+    if ("error" in state) throw state.error;
+    return state.ok;
+  }
+
+  /** Send one (intercepted) config through the engine and shape the answer axios-style. */
+  async #dispatch(intercepted) {
+    // Read again: an interceptor may have returned anything, even a Proxy.
+    const config = opt.read(intercepted, "", REQUEST_KEYS);
+    if (config.headers === undefined) config.headers = {};
+    const args = engineArgs(config);
+    let raw;
+    try {
+      raw = await this.#engine.send(...args);
+    } catch (e) {
+      throw fromEngine(e, { ...config });
+    }
+    const response = shapeResponse(raw, config);
+    const validate = config.validateStatus;
+    const ok = validate === null || (validate === undefined ? response.status >= 200 && response.status < 300 : !!validate(response.status));
+    if (ok) return response;
+    const code = response.status >= 500 ? "ERR_BAD_RESPONSE" : "ERR_BAD_REQUEST";
+    const error = new TokenfetchError(`Request failed with status code ${response.status}`, code);
+    error.status = response.status;
+    error.response = response;
+    error.config = response.config;
+    throw error;
+  }
+}

@@ -1,0 +1,178 @@
+// Reading option objects: own enumerable properties only (`__proto__`, `constructor` and
+// `prototype` keys ignored, inherited properties never read), unknown keys refused, every
+// value type- and range-checked. A getter or Proxy that throws becomes ERR_BAD_OPTION.
+import { badOption } from "./error.js";
+
+/** The longest time an option may name: `setTimeout`'s limit, 2^31 − 1 ms. */
+export const MAX_MS = 2 ** 31 - 1;
+const MAX_RETRIES = 100;
+const IGNORED = ["__proto__", "constructor", "prototype"];
+
+/**
+ * The own options of `value` (an object, or undefined/null for none), checked against `known`
+ * (`null`: any key), in an object without a prototype: reading a missing key from it can never
+ * find a polluted `Object.prototype`.
+ */
+export function read(value, prefix, known) {
+  const out = Object.create(null);
+  if (value === undefined || value === null) return out;
+  const where = prefix || "config";
+  if (typeof value !== "object") throw badOption(where, "must be an object");
+  let keys;
+  try {
+    keys = Object.keys(value);
+  } catch {
+    throw badOption(where, "could not be read (its keys threw)");
+  }
+  for (const key of keys) {
+    if (IGNORED.includes(key)) continue;
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (known && !known.includes(key)) throw badOption(name, "is not a known option");
+    let v;
+    try {
+      v = value[key];
+    } catch {
+      throw badOption(name, "could not be read (a getter threw)");
+    }
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+export function string(name, v) {
+  if (typeof v !== "string") throw badOption(name, "must be a string");
+  return v;
+}
+
+export function boolean(name, v) {
+  if (typeof v !== "boolean") throw badOption(name, "must be true or false");
+  return v;
+}
+
+export function func(name, v) {
+  if (typeof v !== "function") throw badOption(name, "must be a function");
+  return v;
+}
+
+/** A number in [min, max]; whole if `whole`. NaN, ±Infinity and non-numbers are refused. */
+export function number(name, v, min, max, whole) {
+  if (typeof v !== "number" || !(v >= min && v <= max) || (whole && !Number.isInteger(v))) {
+    throw badOption(name, `must be a ${whole ? "whole " : ""}number from ${min} to ${max}`);
+  }
+  return v;
+}
+
+/** Milliseconds, 0 to 2^31 − 1. */
+export const millis = (name, v) => number(name, v, 0, MAX_MS, false);
+
+export function strings(name, v) {
+  if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) throw badOption(name, "must be an array of strings");
+  return [...v];
+}
+
+export function statuses(name, v) {
+  if (!Array.isArray(v) || !v.every((s) => Number.isInteger(s) && s >= 100 && s <= 599)) {
+    throw badOption(name, "must be an array of HTTP status numbers (100 to 599)");
+  }
+  return [...v];
+}
+
+/** Header values: strings, numbers or booleans; null/undefined leave the header out. */
+export function headerPairs(name, value) {
+  const pairs = [];
+  const headers = read(value, name, null);
+  for (const [key, v] of Object.entries(headers)) {
+    if (v === null) continue;
+    if (!["string", "number", "boolean"].includes(typeof v)) throw badOption(`${name}.${key}`, "must be a string, number or boolean");
+    pairs.push(key, String(v));
+  }
+  return pairs;
+}
+
+const RETRY_KEYS = [
+  "limit", "methods", "statusCodes", "afterStatusCodes", "backoff", "backoffLimit", "jitter", "maxRetryAfter", "retryOnTimeout",
+];
+
+/** The `retry` option: a number of retries, `false`, `true` (defaults) or ky's settings. */
+export function retry(name, value) {
+  if (value === false) return false;
+  if (value === true) return {};
+  if (typeof value === "number") return { limit: number(name, value, 0, MAX_RETRIES, true) };
+  const o = read(value, name, RETRY_KEYS);
+  const out = {};
+  for (const [key, v] of Object.entries(o)) {
+    const n = `${name}.${key}`;
+    if (key === "limit") out.limit = number(n, v, 0, MAX_RETRIES, true);
+    else if (key === "methods") out.methods = strings(n, v);
+    else if (key === "statusCodes" || key === "afterStatusCodes") out[key] = statuses(n, v);
+    else if (key === "jitter" || key === "retryOnTimeout") out[key] = boolean(n, v);
+    else out[key] = millis(n, v);
+  }
+  return out;
+}
+
+const AUTH_KEYS = [
+  "storage", "storageKey", "header", "scheme", "refresh", "statusCodes", "refreshBeforeExpiry", "allowedOrigins", "onSessionExpired",
+];
+const STORAGES = ["memory", "localStorage", "sessionStorage", "cookie"];
+
+function auth(value, hooks) {
+  const o = read(value, "auth", AUTH_KEYS);
+  const out = {};
+  for (const [key, v] of Object.entries(o)) {
+    const n = `auth.${key}`;
+    if (key === "storage") {
+      if (typeof v === "string" && STORAGES.includes(v)) out.storage = v;
+      else if (v !== null && typeof v === "object" && ["get", "set", "remove"].every((m) => typeof v[m] === "function")) {
+        out.storage = "custom";
+        hooks.storage = v;
+      } else throw badOption(n, `must be ${STORAGES.join(", ")} or { get, set, remove }`);
+    } else if (key === "refresh") {
+      if (typeof v === "function") hooks.refresh = v;
+      else out.refresh = refreshEndpoint(v, hooks);
+    } else if (key === "statusCodes") out.statusCodes = statuses(n, v);
+    else if (key === "refreshBeforeExpiry") out[key] = v === false ? false : number(n, v, 0, MAX_MS / 1000, false);
+    else if (key === "allowedOrigins") out[key] = strings(n, v);
+    else if (key === "onSessionExpired") hooks.onSessionExpired = func(n, v);
+    else out[key] = string(n, v);
+  }
+  return out;
+}
+
+function refreshEndpoint(value, hooks) {
+  const o = read(value, "auth.refresh", ["url", "method", "body", "accessTokenField", "refreshTokenField"]);
+  if (o.url === undefined) throw badOption("auth.refresh.url", "is required");
+  const out = {};
+  for (const [key, v] of Object.entries(o)) {
+    if (key === "body") hooks.refreshBody = func("auth.refresh.body", v);
+    else out[key] = string(`auth.refresh.${key}`, v);
+  }
+  return out;
+}
+
+const CLIENT_KEYS = ["baseURL", "timeout", "headers", "withCredentials", "auth", "retry", "dedupe", "rateLimit", "log"];
+
+/** A client config as the engine takes it: `{ json, hooks }` (hooks: the functions). */
+export function clientConfig(value) {
+  const o = read(value, "", CLIENT_KEYS);
+  const hooks = Object.create(null);
+  const out = {};
+  for (const [key, v] of Object.entries(o)) {
+    if (key === "baseURL") out.baseURL = string(key, v);
+    else if (key === "timeout") out.timeout = millis(key, v);
+    else if (key === "headers") out.headers = headerPairs(key, v);
+    else if (key === "withCredentials" || key === "dedupe") out[key] = boolean(key, v);
+    else if (key === "auth") out.auth = auth(v, hooks);
+    else if (key === "retry") out.retry = retry(key, v);
+    else if (key === "rateLimit") {
+      const r = read(v, key, ["maxConcurrent", "perSecond"]);
+      out.rateLimit = {};
+      if (r.maxConcurrent !== undefined) out.rateLimit.maxConcurrent = number("rateLimit.maxConcurrent", r.maxConcurrent, 1, 10_000, true);
+      if (r.perSecond !== undefined) out.rateLimit.perSecond = number("rateLimit.perSecond", r.perSecond, 0.001, 1_000_000, false);
+    } else if (key === "log") {
+      if (v === true) out.log = {};
+      else if (v !== false) out.log = { redact: strings("log.redact", read(v, "log", ["redact"]).redact ?? []) };
+    }
+  }
+  return { json: JSON.stringify(out), hooks };
+}

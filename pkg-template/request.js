@@ -1,0 +1,130 @@
+// One request config → the engine's arguments (URL with its query, header lines, the body and
+// its kind), and the engine's answer → the axios-shaped response.
+import { TokenfetchError, badOption } from "./error.js";
+import * as opt from "./options.js";
+
+/** Every key a request config may have. */
+export const REQUEST_KEYS = [
+  "url", "method", "params", "headers", "data", "signal", "timeout", "responseType", "skipAuth", "retry", "dedupe", "validateStatus",
+];
+
+/**
+ * A private copy of a request config that interceptors may change freely: own known keys,
+ * `headers` and `params` copied one level deep (`headers` always present), so no change
+ * leaks into another request.
+ */
+export function privateCopy(config) {
+  const copy = opt.read(config, "", REQUEST_KEYS);
+  copy.headers = copyOf("headers", copy.headers);
+  if (isPlain(copy.params)) copy.params = copyOf("params", copy.params);
+  return { ...copy };
+}
+
+function isPlain(v) {
+  return v !== null && typeof v === "object" && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+}
+
+function copyOf(name, v) {
+  return v === undefined || v === null ? {} : isPlain(v) ? { ...opt.read(v, name, null) } : v;
+}
+
+/** `params` as a query string: a plain object, `URLSearchParams` or `Map` (never dropped). */
+function query(params) {
+  if (params === undefined || params === null) return "";
+  if (params instanceof URLSearchParams) return params.toString();
+  const entries = params instanceof Map ? [...params] : isPlain(params) ? Object.entries(opt.read(params, "params", null)) : undefined;
+  if (!entries) throw badOption("params", "must be an object, URLSearchParams or Map");
+  const search = new URLSearchParams();
+  for (const [key, v] of entries) {
+    if (v === null || v === undefined) continue;
+    if (v instanceof Date) search.append(key, v.toISOString());
+    else if (["string", "number", "boolean"].includes(typeof v)) search.append(String(key), String(v));
+    else throw badOption(`params.${key}`, "must be a string, number, boolean or Date");
+  }
+  return search.toString();
+}
+
+function withQuery(url, qs) {
+  if (!qs) return url;
+  const hash = url.indexOf("#");
+  const [main, fragment] = hash < 0 ? [url, ""] : [url.slice(0, hash), url.slice(hash)];
+  const sep = !main.includes("?") ? "?" : /[?&]$/.test(main) ? "" : "&";
+  return main + sep + qs + fragment;
+}
+
+/** The body and its kind for the engine (0 none, 1 text, 2 FormData, 3 Blob, 4 stream). */
+function body(data, headers) {
+  const setType = (type) => {
+    if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["content-type"] = type;
+  };
+  if (data === undefined || data === null) return [undefined, 0];
+  if (typeof data === "string") return [data, 1];
+  if (typeof FormData === "function" && data instanceof FormData) return [data, 2];
+  if (typeof Blob === "function" && data instanceof Blob) return [data, 3];
+  if (typeof ReadableStream === "function" && data instanceof ReadableStream) return [data, 4];
+  if (data instanceof URLSearchParams) {
+    setType("application/x-www-form-urlencoded;charset=UTF-8");
+    return [data.toString(), 1];
+  }
+  // Exactly the bytes of the view (offset and length respected), as fetch sends them.
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return [new Blob([data]), 3];
+  let json;
+  try {
+    json = JSON.stringify(data);
+  } catch (e) {
+    throw new TokenfetchError(`data could not be serialized as JSON: ${e?.message}`, "ERR_BAD_REQUEST");
+  }
+  if (json === undefined) throw new TokenfetchError("data could not be serialized as JSON", "ERR_BAD_REQUEST");
+  setType("application/json");
+  return [json, 1];
+}
+
+const READ = { json: 0, text: 0, arraybuffer: 1, blob: 2 };
+
+/** The arguments of `engine.send` for a validated config. */
+export function engineArgs(c) {
+  const url = withQuery(c.url === undefined ? "" : opt.string("url", c.url), query(c.params));
+  const method = c.method === undefined ? "GET" : opt.string("method", c.method).toUpperCase();
+  const headers = {};
+  const pairs = opt.headerPairs("headers", c.headers);
+  for (let i = 0; i < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
+  const [data, kind] = body(c.data, headers);
+  let lines = "";
+  for (const [k, v] of Object.entries(headers)) lines += k + "\n" + v + "\n";
+  const timeout = c.timeout === undefined ? NaN : opt.millis("timeout", c.timeout);
+  let flags = c.skipAuth !== undefined && opt.boolean("skipAuth", c.skipAuth) ? 1 : 0;
+  if (c.dedupe !== undefined) flags |= opt.boolean("dedupe", c.dedupe) ? 6 : 2;
+  const retry = c.retry === undefined ? undefined : JSON.stringify(opt.retry("retry", c.retry));
+  if (c.signal !== undefined && !(typeof AbortSignal === "function" && c.signal instanceof AbortSignal)) {
+    throw badOption("signal", "must be an AbortSignal");
+  }
+  const type = c.responseType ?? "json";
+  if (!(type in READ)) throw badOption("responseType", "must be json, text, blob or arraybuffer");
+  if (c.validateStatus !== undefined && c.validateStatus !== null) opt.func("validateStatus", c.validateStatus);
+  return [method, url, lines, data, kind, timeout, flags, retry, c.signal, READ[type]];
+}
+
+/**
+ * `[status, statusText, headerLines, data, url]` from the engine → `{ data, status, ... }`;
+ * `config` is a validated config (from `read`), shown to the caller as a plain copy.
+ */
+export function shapeResponse(raw, config) {
+  const [status, statusText, lines, body] = raw;
+  const headers = {};
+  const parts = lines.split("\n");
+  for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
+  let data = body;
+  if ((config.responseType ?? "json") === "json" && typeof body === "string") {
+    if (body.trim() === "") data = "";
+    else try {
+      data = JSON.parse(body);
+    } catch {
+      if (Object.hasOwn(headers, "content-type") && headers["content-type"].includes("json")) {
+        const error = new TokenfetchError("the response is not valid JSON", "ERR_BAD_RESPONSE");
+        error.config = { ...config };
+        throw error;
+      }
+    }
+  }
+  return { data, status, statusText, headers, config: { ...config } };
+}

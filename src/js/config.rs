@@ -1,0 +1,193 @@
+//! The client configuration `tokenfetch.js` hands over: one JSON text, already validated and
+//! normalised there (names, types, ranges). It is checked again here, because nothing that
+//! crosses the boundary may make the engine panic: every number is range-checked before it
+//! becomes a `Duration` or a count.
+
+use std::time::Duration;
+
+use crate::error::{Error, Kind, Result};
+use crate::http::json::Value;
+use crate::log::Logger;
+use crate::middleware::RateLimit;
+use crate::{Method, RetryPolicy};
+
+/// The longest time any option may name: `setTimeout`'s limit, 2^31 − 1 ms.
+pub(super) const MAX_MS: f64 = 2_147_483_647.0;
+
+/// `ERR_BAD_OPTION` naming `option`.
+pub(super) fn bad_option(option: &str, why: &str) -> Error {
+    let mut message = String::from("option `");
+    message.push_str(option);
+    message.push_str("` ");
+    message.push_str(why);
+    Error::new(Kind::Builder, message)
+}
+
+/// A JSON object's members, read by name.
+pub(super) struct Section<'a> {
+    name: &'a str,
+    value: Option<&'a Value>,
+}
+
+impl<'a> Section<'a> {
+    pub fn new(name: &'a str, value: Option<&'a Value>) -> Self {
+        Section { name, value }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        match self.value? {
+            Value::Object(members) => members
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v)
+                .filter(|v| **v != Value::Null),
+            _ => None,
+        }
+    }
+
+    fn bad(&self, key: &str, why: &str) -> Error {
+        let mut name = String::from(self.name);
+        if !name.is_empty() {
+            name.push('.');
+        }
+        name.push_str(key);
+        bad_option(&name, why)
+    }
+
+    pub fn str(&self, key: &str) -> Result<Option<&'a str>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v
+                .as_str()
+                .map(Some)
+                .ok_or_else(|| self.bad(key, "must be a string")),
+        }
+    }
+
+    pub fn bool(&self, key: &str) -> Result<Option<bool>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v
+                .as_bool()
+                .map(Some)
+                .ok_or_else(|| self.bad(key, "must be true or false")),
+        }
+    }
+
+    /// A number in `min..=max` (and whole, if `whole`).
+    pub fn number(&self, key: &str, min: f64, max: f64, whole: bool) -> Result<Option<f64>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => match v.as_f64() {
+                Some(n) if n >= min && n <= max && (!whole || n.fract() == 0.0) => Ok(Some(n)),
+                _ => Err(self.bad(key, "is out of range")),
+            },
+        }
+    }
+
+    /// Milliseconds in `0..=MAX_MS`.
+    pub fn millis(&self, key: &str) -> Result<Option<Duration>> {
+        Ok(self
+            .number(key, 0.0, MAX_MS, false)?
+            .map(|ms| Duration::from_secs_f64(ms / 1000.0)))
+    }
+
+    pub fn strings(&self, key: &str) -> Result<Option<Vec<&'a str>>> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        v.as_array()
+            .and_then(|items| items.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+            .map(Some)
+            .ok_or_else(|| self.bad(key, "must be an array of strings"))
+    }
+
+    pub fn statuses(&self, key: &str) -> Result<Option<Vec<u16>>> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        v.as_array()
+            .and_then(|items| {
+                items
+                    .iter()
+                    .map(|i| {
+                        i.as_f64()
+                            .filter(|n| (100.0..=599.0).contains(n) && n.fract() == 0.0)
+                    })
+                    .map(|n| n.map(|n| n as u16))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .map(Some)
+            .ok_or_else(|| self.bad(key, "must be an array of HTTP status numbers"))
+    }
+}
+
+/// The `retry` option: `false`, or an object of ky's settings (times in ms).
+pub(super) fn retry_policy(value: &Value, name: &str) -> Result<RetryPolicy> {
+    if value.as_bool() == Some(false) {
+        return Ok(RetryPolicy::none());
+    }
+    let s = Section::new(name, Some(value));
+    let mut policy = RetryPolicy::new();
+    if let Some(limit) = s.number("limit", 0.0, 100.0, true)? {
+        policy = policy.limit(limit as u32);
+    }
+    if let Some(methods) = s.strings("methods")? {
+        let methods = methods
+            .iter()
+            .map(|m| Method::from_str(m))
+            .collect::<Result<Vec<_>>>()?;
+        // Listing POST or PATCH is the opt-in: they get a stable Idempotency-Key.
+        let unsafe_listed = methods
+            .iter()
+            .any(|m| *m == Method::POST || *m == Method::PATCH);
+        policy = policy.methods(&methods).retry_non_idempotent(unsafe_listed);
+    }
+    if let Some(statuses) = s.statuses("statusCodes")? {
+        policy = policy.statuses(&statuses);
+    }
+    if let Some(statuses) = s.statuses("afterStatusCodes")? {
+        policy = policy.after_statuses(&statuses);
+    }
+    if let Some(d) = s.millis("backoff")? {
+        policy = policy.backoff(d);
+    }
+    if let Some(d) = s.millis("backoffLimit")? {
+        policy = policy.backoff_limit(d);
+    }
+    if let Some(on) = s.bool("jitter")? {
+        policy = policy.jitter(on);
+    }
+    if let Some(d) = s.millis("maxRetryAfter")? {
+        policy = policy.max_retry_after(d);
+    }
+    if let Some(on) = s.bool("retryOnTimeout")? {
+        policy = policy.retry_on_timeout(on);
+    }
+    Ok(policy)
+}
+
+/// The `log` option (`{ redact }`).
+pub(super) fn logger(value: &Value) -> Result<Logger> {
+    let mut logger = Logger::new();
+    for name in Section::new("log", Some(value))
+        .strings("redact")?
+        .unwrap_or_default()
+    {
+        logger = logger.redact_header(name).redact_field(name);
+    }
+    Ok(logger)
+}
+
+/// The `rateLimit` option.
+pub(super) fn rate_limit(value: &Value) -> Result<RateLimit> {
+    let s = Section::new("rateLimit", Some(value));
+    let mut limit = RateLimit::new();
+    if let Some(n) = s.number("maxConcurrent", 1.0, 10_000.0, true)? {
+        limit = limit.max_concurrent(n as usize)?;
+    }
+    if let Some(rate) = s.number("perSecond", 0.001, 1_000_000.0, false)? {
+        limit = limit.per_second(rate)?;
+    }
+    Ok(limit)
+}

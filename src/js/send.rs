@@ -1,0 +1,184 @@
+//! One request from `tokenfetch.js`: its arguments become a request on the engine's client,
+//! and the answer goes back as `[status, statusText, headerLines, data, url]`, the body read
+//! by the platform (`text()`, `arrayBuffer()`, `blob()`), never copied through wasm memory.
+
+use std::time::Duration;
+
+use js_sys::{Array, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::config::{bad_option, retry_policy, MAX_MS};
+use super::errors::to_js;
+use crate::error::{Error, Kind, Result};
+use crate::http::json;
+use crate::rt::cancel::CancelHandle;
+use crate::rt::fetch::Read;
+use crate::{Body, Client, Method, RequestBuilder, Response};
+
+/// `flags` bit: send without the token.
+const SKIP_AUTH: u32 = 1;
+/// `flags` bit: the request says whether to de-duplicate (the value is the next bit).
+const DEDUPE_SET: u32 = 2;
+const DEDUPE_ON: u32 = 4;
+
+/// The arguments of `Engine::send`.
+pub(super) struct Args<'a> {
+    pub method: &'a str,
+    /// Absolute or relative to the base URL, query already appended.
+    pub url: &'a str,
+    /// `name\nvalue\n` lines.
+    pub headers: &'a str,
+    pub body: JsValue,
+    /// 0 none, 1 a string, 2 `FormData`, 3 `Blob`, 4 `ReadableStream`.
+    pub body_kind: u8,
+    /// Per-attempt timeout in ms; `NaN`: the client's, 0: none.
+    pub timeout: f64,
+    pub flags: u32,
+    /// The per-request `retry` option as JSON.
+    pub retry: Option<String>,
+    pub signal: Option<web_sys::AbortSignal>,
+    /// How to read the body: 0 text, 1 `ArrayBuffer`, 2 `Blob`.
+    pub read: u8,
+}
+
+fn body(value: JsValue, kind: u8) -> Result<Option<Body>> {
+    let wrong = || bad_option("data", "does not match its kind");
+    Ok(match kind {
+        0 => None,
+        1 => Some(value.as_string().ok_or_else(wrong)?.into()),
+        2 => Some(Body::form_data(value.dyn_into().map_err(|_| wrong())?)),
+        3 => Some(Body::blob(value.dyn_into().map_err(|_| wrong())?)),
+        4 => Some(Body::stream(value.dyn_into().map_err(|_| wrong())?)),
+        _ => return Err(wrong()),
+    })
+}
+
+/// An `abort` listener on the caller's `AbortSignal` that cancels the request; removed when
+/// the request is done (a dropped closure must never be called by a later abort).
+struct AbortLink {
+    signal: web_sys::AbortSignal,
+    closure: Closure<dyn FnMut()>,
+}
+
+impl AbortLink {
+    fn new(signal: web_sys::AbortSignal, handle: &CancelHandle) -> Option<AbortLink> {
+        if signal.aborted() {
+            handle.cancel();
+            return None;
+        }
+        let on_abort = handle.clone();
+        let closure = Closure::<dyn FnMut()>::new(move || on_abort.cancel());
+        let _ = signal.add_event_listener_with_callback("abort", closure.as_ref().unchecked_ref());
+        Some(AbortLink { signal, closure })
+    }
+}
+
+impl Drop for AbortLink {
+    fn drop(&mut self) {
+        let _ = self
+            .signal
+            .remove_event_listener_with_callback("abort", self.closure.as_ref().unchecked_ref());
+    }
+}
+
+fn build(client: &Client, args: Args<'_>) -> Result<RequestBuilder> {
+    let mut builder = client.request(Method::from_str(args.method)?, args.url);
+    let mut lines = args.headers.split('\n');
+    while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
+        builder = builder.header(name, value);
+    }
+    if let Some(body) = body(args.body, args.body_kind)? {
+        builder = builder.body(body);
+    }
+    let timeout = args.timeout;
+    if timeout == 0.0 {
+        builder = builder.no_timeout();
+    } else if !timeout.is_nan() {
+        if !(timeout > 0.0 && timeout <= MAX_MS) {
+            return Err(bad_option("timeout", "is out of range"));
+        }
+        builder = builder.timeout(Duration::from_secs_f64(timeout / 1000.0));
+    }
+    if args.flags & SKIP_AUTH != 0 {
+        builder = builder.skip_auth();
+    }
+    if args.flags & DEDUPE_SET != 0 {
+        builder = builder.dedupe(args.flags & DEDUPE_ON != 0);
+    }
+    if let Some(retry) = args.retry {
+        let value = json::parse(&retry).map_err(|_| bad_option("retry", "is not valid"))?;
+        builder = builder.retry(retry_policy(&value, "retry")?);
+    }
+    Ok(builder)
+}
+
+/// The body as `data`'s raw form: a string, an `ArrayBuffer` or a `Blob`.
+async fn read(response: Response, kind: Read) -> Result<JsValue> {
+    let response = match response.into_fetch_body() {
+        Ok(body) => return body.read_js(kind).await,
+        Err(buffered) => buffered,
+    };
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .unwrap_or("")
+        .to_string();
+    let bytes = response.bytes().await?;
+    Ok(match kind {
+        Read::ArrayBuffer => js_sys::Uint8Array::from(&bytes[..]).buffer().into(),
+        Read::Blob => {
+            let parts = Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type(&content_type);
+            web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+                .map_err(|_| Error::new(Kind::Decode, "could not make a Blob of the body"))?
+                .into()
+        }
+        _ => JsValue::from_str(&String::from_utf8_lossy(&bytes)),
+    })
+}
+
+async fn run(builder: RequestBuilder, cancel: CancelHandle, kind: Read) -> Result<JsValue> {
+    let response = builder.send().await?;
+    let status = response.status();
+    let mut lines = String::new();
+    for (name, value) in response.headers().iter() {
+        lines.push_str(name);
+        lines.push('\n');
+        lines.push_str(value);
+        lines.push('\n');
+    }
+    let url = JsValue::from_str(response.url());
+    let data = cancel.race(read(response, kind)).await?;
+    let out = Array::of3(
+        &JsValue::from(status.as_u16()),
+        &JsValue::from_str(status.canonical_reason().unwrap_or("")),
+        &JsValue::from_str(&lines),
+    );
+    out.push(&data);
+    out.push(&url);
+    Ok(out.into())
+}
+
+/// Send one request; see [`Args`].
+pub(super) fn send(client: &Client, mut args: Args<'_>) -> Promise {
+    let kind = match args.read {
+        1 => Read::ArrayBuffer,
+        2 => Read::Blob,
+        _ => Read::Text,
+    };
+    let cancel = CancelHandle::new();
+    let link = args.signal.take().and_then(|s| AbortLink::new(s, &cancel));
+    let signaled = link.is_some() || cancel.is_canceled();
+    let builder = match build(client, args) {
+        Ok(builder) if signaled => builder.cancel_handle(&cancel),
+        Ok(builder) => builder,
+        Err(error) => return Promise::reject(&to_js(&error)),
+    };
+    future_to_promise(async move {
+        let result = run(builder, cancel, kind).await;
+        drop(link);
+        result.map_err(|e| to_js(&e))
+    })
+}

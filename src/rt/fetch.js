@@ -1,0 +1,77 @@
+// The platform side of the fetch transport. Each function is one crossing from wasm: the
+// attempt is started, its headers read and its body read with the platform's own code
+// (`fetch(url, init)`, `res.text()`, ...), never object by object from Rust.
+
+/**
+ * Start `fetch(url, init)` with an AbortController and, if `timeoutMs` > 0, a timer that
+ * aborts it. `headers` is "name\nvalue\n" lines (validated in Rust: no CR/LF).
+ */
+export function start(url, method, headers, body, credentials, timeoutMs) {
+  const controller = new AbortController();
+  // No prototype: fetch reads every RequestInit member, and must never find a polluted
+  // Object.prototype's `headers`, `body` or `mode`.
+  const init = Object.create(null);
+  init.method = method;
+  init.credentials = credentials;
+  init.signal = controller.signal;
+  if (headers) {
+    const parts = headers.split("\n");
+    const pairs = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) pairs.push([parts[i], parts[i + 1]]);
+    init.headers = pairs;
+  }
+  if (body !== undefined) {
+    init.body = body;
+    // Required by fetch for stream bodies.
+    if (typeof ReadableStream === "function" && body instanceof ReadableStream) init.duplex = "half";
+  }
+  const attempt = { controller, timedOut: false, timer: undefined, promise: undefined };
+  if (timeoutMs > 0) {
+    attempt.timer = setTimeout(() => {
+      attempt.timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+  }
+  try {
+    attempt.promise = fetch(url, init);
+  } catch (error) {
+    attempt.promise = Promise.reject(error);
+  }
+  return attempt;
+}
+
+/** The attempt's `fetch` promise. */
+export function promise(attempt) {
+  return attempt.promise;
+}
+
+/** True if the attempt's timer aborted it. */
+export function timedOut(attempt) {
+  return attempt.timedOut;
+}
+
+/** Abort the attempt (dropped before it finished). */
+export function abort(attempt) {
+  clearTimeout(attempt.timer);
+  attempt.controller.abort();
+}
+
+/** The attempt finished: stop its timer; never abort a completed request. */
+export function finish(attempt) {
+  clearTimeout(attempt.timer);
+}
+
+/** A Response's headers as "name\nvalue\n" lines (names lower-case, repeats joined). */
+export function headerLines(res) {
+  let lines = "";
+  for (const [name, value] of res.headers) lines += name + "\n" + value + "\n";
+  return lines;
+}
+
+/** Read a body the platform's way: 0 text, 1 ArrayBuffer, 2 Blob, 3 the ReadableStream. */
+export function read(res, kind) {
+  if (kind === 1) return res.arrayBuffer();
+  if (kind === 2) return res.blob();
+  if (kind === 3) return Promise.resolve(res.body);
+  return res.text();
+}

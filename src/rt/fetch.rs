@@ -1,0 +1,138 @@
+//! The platform's `fetch`, as the engine sees it: start an attempt, abort it when it is dropped
+//! unfinished, read a body. The JavaScript half is `fetch.js` beside this file; each call is
+//! one crossing of the wasm boundary.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::{Error, Kind, Result};
+use crate::http::headers::HeaderMap;
+
+#[wasm_bindgen(module = "/src/rt/fetch.js")]
+extern "C" {
+    fn start(
+        url: &str,
+        method: &str,
+        headers: &str,
+        body: JsValue,
+        credentials: &str,
+        timeout_ms: u32,
+    ) -> JsValue;
+    fn promise(attempt: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = timedOut)]
+    fn timed_out(attempt: &JsValue) -> bool;
+    fn abort(attempt: &JsValue);
+    fn finish(attempt: &JsValue);
+    #[wasm_bindgen(js_name = headerLines)]
+    fn header_lines(res: &web_sys::Response) -> String;
+    fn read(res: &web_sys::Response, kind: u8) -> js_sys::Promise;
+}
+
+/// How to read a body: the platform's `text()`, `arrayBuffer()`, `blob()` or the stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Read {
+    Text = 0,
+    ArrayBuffer = 1,
+    /// Only the npm package asks for a `Blob`.
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
+    Blob = 2,
+}
+
+/// A short description of whatever JavaScript threw or rejected with. Never panics, whatever
+/// the value is (an `Error`, a string, `undefined`, a plain object).
+pub(crate) fn js_message(value: &JsValue) -> String {
+    let text = if let Some(e) = value.dyn_ref::<js_sys::Error>() {
+        String::from(e.message())
+    } else if let Some(s) = value.as_string() {
+        s
+    } else if value.is_undefined() {
+        "undefined".into()
+    } else {
+        "a non-Error value".into()
+    };
+    text.chars().take(200).collect()
+}
+
+/// One attempt of `fetch`: aborted when dropped unless [`finish`](Self::finish)ed first
+/// (body read or handed over), so a completed request is never aborted.
+pub(crate) struct Attempt {
+    handle: JsValue,
+    done: bool,
+}
+
+impl Attempt {
+    /// Start `fetch(url, init)`; `headers` are `name\nvalue\n` lines, `timeout_ms` 0 for none.
+    pub fn start(
+        url: &str,
+        method: &str,
+        headers: &str,
+        body: Option<JsValue>,
+        credentials: &str,
+        timeout_ms: u32,
+    ) -> Attempt {
+        let body = body.unwrap_or(JsValue::UNDEFINED);
+        Attempt {
+            handle: start(url, method, headers, body, credentials, timeout_ms),
+            done: false,
+        }
+    }
+
+    /// Wait for the response head.
+    pub async fn response(&self) -> Result<web_sys::Response> {
+        let value = JsFuture::from(promise(&self.handle))
+            .await
+            .map_err(|e| self.rejection(&e))?;
+        value.dyn_into().map_err(|_| {
+            Error::new(
+                Kind::Network,
+                "fetch resolved to something that is not a Response",
+            )
+        })
+    }
+
+    /// Read `res`'s body the platform's way, then finish the attempt.
+    pub async fn read(mut self, res: &web_sys::Response, kind: Read) -> Result<JsValue> {
+        let result = JsFuture::from(read(res, kind as u8))
+            .await
+            .map_err(|e| self.rejection(&e));
+        self.finish();
+        result
+    }
+
+    /// Stop the timer and disarm the abort-on-drop.
+    pub fn finish(&mut self) {
+        if !self.done {
+            self.done = true;
+            finish(&self.handle);
+        }
+    }
+
+    /// The error for a rejected `fetch` or body read: `Timeout` if our timer aborted it.
+    fn rejection(&self, value: &JsValue) -> Error {
+        if timed_out(&self.handle) {
+            Error::from_kind(Kind::Timeout)
+        } else {
+            Error::new(Kind::Network, js_message(value))
+        }
+    }
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        if !self.done {
+            abort(&self.handle);
+        }
+    }
+}
+
+/// A response's headers, read in one crossing.
+pub(crate) fn headers_of(res: &web_sys::Response) -> HeaderMap {
+    let lines = header_lines(res);
+    let mut headers = HeaderMap::new();
+    let mut parts = lines.split('\n');
+    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+        headers.push_unchecked(name, value);
+    }
+    headers
+}
