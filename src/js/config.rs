@@ -14,6 +14,12 @@ use crate::{Method, RetryPolicy};
 /// The longest time any option may name: `setTimeout`'s limit, 2^31 − 1 ms.
 pub(super) const MAX_MS: f64 = 2_147_483_647.0;
 
+/// A checked number of milliseconds (`0..=MAX_MS`) as a `Duration`, rounded up to whole
+/// milliseconds, so that a tiny positive time is 1 ms, never zero ("none").
+pub(super) fn millis(ms: f64) -> Duration {
+    Duration::from_millis(ms.clamp(0.0, MAX_MS).ceil() as u64)
+}
+
 /// `ERR_BAD_OPTION` naming `option`.
 pub(super) fn bad_option(option: &str, why: &str) -> Error {
     let mut message = String::from("option `");
@@ -85,11 +91,9 @@ impl<'a> Section<'a> {
         }
     }
 
-    /// Milliseconds in `0..=MAX_MS`.
+    /// Milliseconds in `0..=MAX_MS` (see [`millis`]).
     pub fn millis(&self, key: &str) -> Result<Option<Duration>> {
-        Ok(self
-            .number(key, 0.0, MAX_MS, false)?
-            .map(|ms| Duration::from_secs_f64(ms / 1000.0)))
+        Ok(self.number(key, 0.0, MAX_MS, false)?.map(millis))
     }
 
     pub fn strings(&self, key: &str) -> Result<Option<Vec<&'a str>>> {

@@ -2,13 +2,11 @@
 //! and the answer goes back as `[status, statusText, headerLines, data, url]`, the body read
 //! by the platform (`text()`, `arrayBuffer()`, `blob()`), never copied through wasm memory.
 
-use std::time::Duration;
-
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::config::{bad_option, retry_policy, MAX_MS};
+use super::config::{bad_option, millis, retry_policy, MAX_MS};
 use super::errors::to_js;
 use crate::error::{Error, Kind, Result};
 use crate::http::json;
@@ -98,7 +96,7 @@ fn build(client: &Client, args: Args<'_>) -> Result<RequestBuilder> {
         if !(timeout > 0.0 && timeout <= MAX_MS) {
             return Err(bad_option("timeout", "is out of range"));
         }
-        builder = builder.timeout(Duration::from_secs_f64(timeout / 1000.0));
+        builder = builder.timeout(millis(timeout));
     }
     if args.flags & SKIP_AUTH != 0 {
         builder = builder.skip_auth();

@@ -118,7 +118,7 @@ impl RateLimit {
         if state.tokens.get() >= 1.0 {
             Duration::ZERO
         } else {
-            Duration::from_secs_f64((1.0 - state.tokens.get()) / rate)
+            crate::rt::time::saturating_secs((1.0 - state.tokens.get()) / rate)
         }
     }
 

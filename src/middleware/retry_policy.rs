@@ -161,13 +161,14 @@ impl RetryPolicy {
 
     /// The backoff before attempt `attempt + 1` (attempt counts from 1).
     pub(crate) fn backoff_delay(&self, attempt: u32, random: f64) -> Duration {
+        // In f64 seconds, saturating: a large backoff doubled many times must not overflow.
         let factor = 2f64.powi(attempt.saturating_sub(1).min(60) as i32);
-        let mut delay = self.backoff.mul_f64(factor.min(1e9));
+        let mut delay = crate::rt::time::saturating_secs(self.backoff.as_secs_f64() * factor);
         if let Some(limit) = self.backoff_limit {
             delay = delay.min(limit);
         }
         if self.jitter {
-            delay = delay.mul_f64(random.clamp(0.0, 1.0));
+            delay = crate::rt::time::saturating_secs(delay.as_secs_f64() * random.clamp(0.0, 1.0));
         }
         delay
     }

@@ -19,6 +19,16 @@ pub(crate) fn clamp_millis(d: Duration) -> u32 {
     ms.min(i32::MAX as u128) as u32
 }
 
+/// `secs` as a `Duration`, saturating: NaN and negatives are zero, huge values `Duration::MAX`
+/// (where `Duration::from_secs_f64` would panic).
+pub(crate) fn saturating_secs(secs: f64) -> Duration {
+    if secs > 0.0 {
+        Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
+    } else {
+        Duration::ZERO
+    }
+}
+
 /// Milliseconds since the Unix epoch.
 #[cfg(target_arch = "wasm32")]
 pub fn now_ms() -> f64 {
@@ -35,7 +45,7 @@ pub fn now_ms() -> f64 {
 
 /// The time since `start` (a [`now_ms`] reading); zero if the clock went backwards.
 pub(crate) fn since(start: f64) -> Duration {
-    Duration::from_secs_f64(((now_ms() - start) / 1000.0).max(0.0))
+    saturating_secs((now_ms() - start) / 1000.0)
 }
 
 /// A random number in `[0, 1)` (for backoff jitter): `Math.random()` in the browser.
@@ -90,5 +100,15 @@ mod tests {
         assert_eq!(clamp_millis(Duration::from_micros(1)), 1);
         assert_eq!(clamp_millis(Duration::ZERO), 0);
         assert_eq!(clamp_millis(Duration::from_millis(1500)), 1500);
+    }
+
+    #[test]
+    fn saturating_secs_never_panics() {
+        for secs in [f64::NAN, -1.0, 0.0, 1e-300, f64::INFINITY, f64::MAX, 1e300] {
+            let _ = saturating_secs(secs);
+        }
+        assert_eq!(saturating_secs(1e300), Duration::MAX);
+        assert_eq!(saturating_secs(f64::NAN), Duration::ZERO);
+        assert_eq!(saturating_secs(1.5), Duration::from_millis(1500));
     }
 }

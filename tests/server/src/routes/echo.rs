@@ -42,6 +42,8 @@ pub fn describe(
     map.insert("query".into(), json!(uri.query().unwrap_or("")));
     map.insert("headers".into(), headers_json(headers));
     map.insert("body".into(), json!(String::from_utf8_lossy(body)));
+    let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
+    map.insert("body_hex".into(), json!(hex));
     let parsed = serde_json::from_slice::<Value>(body).unwrap_or(Value::Null);
     map.insert("json".into(), parsed);
     map.insert("content_type".into(), json!(content_type(headers)));
