@@ -15,11 +15,11 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Replace `globalThis.fetch` with `body` (a function body taking `req`); the original stays in
-/// `globalThis.__realFetch`.
+/// Replace `globalThis.fetch` with `body` (a function body taking `url, init`, as the
+/// transport calls it); the original stays in `globalThis.__realFetch`.
 fn patch_fetch(body: &str) {
     js("globalThis.__realFetch = globalThis.__realFetch || globalThis.fetch;");
-    let f = js_sys::Function::new_with_args("req", body);
+    let f = js_sys::Function::new_with_args("url, init", body);
     js_sys::Reflect::set(&js_sys::global(), &"fetch".into(), &f).unwrap();
 }
 
@@ -57,7 +57,7 @@ async fn odd_fetch_behaviour_is_a_typed_error_never_a_panic() {
     assert!(err.to_string().contains("fetch is unavailable"), "{err}");
 
     // Dropping the request future aborts the real fetch's AbortSignal.
-    patch_fetch("globalThis.__lastSignal = req.signal; return globalThis.__realFetch(req);");
+    patch_fetch("globalThis.__lastSignal = init.signal; return globalThis.__realFetch(url, init);");
     let slow = client.get("/slow?ms=2000").send();
     let give_up = tokenfetch::time::sleep(Duration::from_millis(100));
     match select(Box::pin(slow), Box::pin(give_up)).await {

@@ -33,7 +33,7 @@ export function start(url, method, headers, body, credentials, timeoutMs) {
     }, timeoutMs);
   }
   try {
-    attempt.promise = fetch(url, init);
+    attempt.promise = typeof fetch === "function" ? fetch(url, init) : Promise.reject(new TypeError("fetch is unavailable"));
   } catch (error) {
     attempt.promise = Promise.reject(error);
   }
