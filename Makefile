@@ -1,5 +1,5 @@
 # tokenfetch — the two commands a newcomer needs are `make demo` and `make test`.
-.PHONY: all setup test demo pkg size server clean
+.PHONY: all setup test demo pkg size bench server clean
 
 PORT ?= 8787
 
@@ -17,9 +17,13 @@ test: setup
 pkg: setup
 	@scripts/pkg.sh
 
-## Print the size of the built package (raw and gzip).
+## Print the size of every shipped file of the package (raw, gzip, brotli).
 size: pkg
 	@scripts/size.sh
+
+## tokenfetch beside raw fetch, axios (+ plugins) and ky in headless Chromium; writes bench/results.md.
+bench: pkg
+	@node bench/run.mjs
 
 ## Build the package, start the server and print the demo URL (Ctrl-C stops it).
 demo: pkg
@@ -31,4 +35,4 @@ demo: pkg
 
 clean:
 	cargo clean
-	rm -rf pkg .run
+	rm -rf pkg .run bench/dist

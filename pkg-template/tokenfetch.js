@@ -21,7 +21,10 @@ export default function init(input) {
     let source = input;
     const isNode = typeof process === "object" && !!process.versions?.node && typeof window === "undefined";
     if (source === undefined && isNode) {
-      const fs = await import(/* @vite-ignore */ "node:" + "fs/promises");
+      // Read the .wasm from disk. Written so that no bundler sees a `node:` import: browser
+      // builds never pull it in (process.getBuiltinModule is Node >= 20.16).
+      const name = ["node:fs", "promises"].join("/");
+      const fs = process.getBuiltinModule?.(name) ?? (await import(/* @vite-ignore */ name));
       source = await fs.readFile(new URL("./tokenfetch_engine_bg.wasm", import.meta.url));
     }
     await initEngine(source === undefined ? undefined : { module_or_path: source });

@@ -43,4 +43,9 @@ if [ -f package.json ]; then
     npm install --no-audit --no-fund
   fi
 fi
+# The bench's peers (axios, ky, ...) and esbuild live in bench/, apart from the package's.
+if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
+  say "installing the bench's npm dependencies"
+  (cd bench && npm install --no-audit --no-fund)
+fi
 say "ready"

@@ -57,6 +57,8 @@ if scripts/server.sh start; then
   step node-tests wasm-pack test --node -- --test node
   # The npm package: Chromium (page and worker) and Node, plus the demo page end to end.
   step js-tests node --test --test-reporter=tap tests/js/ tests/e2e/
+  # The bench, with tiny counts: it must keep running (its numbers are not asserted).
+  step bench-smoke node bench/run.mjs --quick
 else
   failed_steps+=("server")
 fi

@@ -1,0 +1,2 @@
+// axios alone.
+export { default as axios } from "axios";

@@ -1,0 +1,2 @@
+// ky.
+export { default as ky } from "ky";
