@@ -158,7 +158,8 @@ export class TokenfetchClient {
     } catch (error) {
       state = { error };
     }
-    state = await this.interceptors.request.run(state, true, checkConfig);
+    // No interceptors, no extra turns of the event loop.
+    if (this.interceptors.request.size) state = await this.interceptors.request.run(state, true, checkConfig);
     if ("ok" in state) {
       try {
         state = { ok: await this.#dispatch(state.ok) };
@@ -166,7 +167,7 @@ export class TokenfetchClient {
         state = { error };
       }
     }
-    state = await this.interceptors.response.run(state, false, (v) => v);
+    if (this.interceptors.response.size) state = await this.interceptors.response.run(state, false, (v) => v);
     if ("error" in state) throw state.error;
     return state.ok;
   }

@@ -24,6 +24,11 @@ export class InterceptorManager {
     this.#list = [];
   }
 
+  /** How many interceptors there are. */
+  get size() {
+    return this.#list.length;
+  }
+
   /**
    * Run the chain on `state` (`{ ok: value }` or `{ error }`), axios-style: a fulfilled handler
    * maps a value (returning undefined keeps it), a rejected handler may recover. `check`

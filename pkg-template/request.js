@@ -105,7 +105,7 @@ export function engineArgs(c) {
 }
 
 /**
- * `[status, statusText, headerLines, data, url]` from the engine → `{ data, status, ... }`;
+ * `[status, statusText, headerLines, data]` from the engine → `{ data, status, ... }`;
  * `config` is a validated config (from `read`), shown to the caller as a plain copy.
  */
 export function shapeResponse(raw, config) {

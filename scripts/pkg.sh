@@ -15,5 +15,16 @@ node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-t
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   --low-memory-unused --zero-filled-memory \
   pkg/tokenfetch_engine_bg.wasm -o pkg/tokenfetch_engine_bg.wasm
-cp -r pkg-template/. pkg/
+# The package ships its JS minified (what users download): pkg-template/*.js, readable, are
+# bundled into one tokenfetch.js with a source map; the engine's glue and snippets are minified
+# in place.
+cp pkg-template/package.json pkg-template/README.md pkg-template/tokenfetch.d.ts pkg/
+esbuild=node_modules/.bin/esbuild
+"$esbuild" pkg-template/tokenfetch.js --bundle --format=esm --minify --sourcemap \
+  --external:./tokenfetch_engine.js --outfile=pkg/tokenfetch.js --log-level=warning
+for f in pkg/tokenfetch_engine.js pkg/snippets/*/src/rt/fetch.js; do
+  # (wasm-bindgen lists its snippet once per import: duplicate keys, harmless.)
+  "$esbuild" "$f" --format=esm --minify --outfile="$f" --allow-overwrite --log-level=warning \
+    --log-override:duplicate-object-key=silent
+done
 echo "built pkg/ ($(wc -c <pkg/tokenfetch_engine_bg.wasm) bytes of wasm)"

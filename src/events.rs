@@ -114,28 +114,39 @@ pub type Listener = Rc<dyn Fn(&Event)>;
 /// The listeners of one client.
 #[derive(Clone, Default)]
 pub(crate) struct Events {
-    listeners: Rc<Vec<Listener>>,
+    listeners: Rc<Vec<(Listener, Option<Gate>)>>,
 }
 
+/// Opens and closes a listener: while closed it is not called and, if no other listener is
+/// open, no event is even built (the npm package closes its bridge while JS has no listener).
+pub(crate) type Gate = Rc<std::cell::Cell<bool>>;
+
 impl Events {
-    pub fn new(listeners: Vec<Listener>) -> Self {
+    pub fn new(listeners: Vec<(Listener, Option<Gate>)>) -> Self {
         Events {
             listeners: Rc::new(listeners),
         }
     }
 
+    fn open(gate: &Option<Gate>) -> bool {
+        gate.as_ref().is_none_or(|g| g.get())
+    }
+
+    /// True if no listener would be called.
     pub fn is_empty(&self) -> bool {
-        self.listeners.is_empty()
+        !self.listeners.iter().any(|(_, gate)| Self::open(gate))
     }
 
     /// Deliver an event built only if someone listens.
     pub fn emit(&self, event: impl FnOnce() -> Event) {
-        if self.listeners.is_empty() {
+        if self.is_empty() {
             return;
         }
         let event = event();
-        for listener in self.listeners.iter() {
-            listener(&event);
+        for (listener, gate) in self.listeners.iter() {
+            if Self::open(gate) {
+                listener(&event);
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::{Client, ClientInner};
 use crate::auth::{Auth, AuthConfig, AuthMiddleware};
 use crate::error::{Error, Kind, Result};
-use crate::events::{Event, Events, Listener};
+use crate::events::{Event, Events, Gate, Listener};
 use crate::http::headers::HeaderMap;
 use crate::http::url::BaseUrl;
 use crate::middleware::{Chain, Middleware};
@@ -25,7 +25,7 @@ pub struct ClientBuilder {
     middleware: Vec<Rc<dyn Middleware>>,
     transport: Option<Rc<dyn Transport>>,
     auth: Option<(usize, AuthConfig)>,
-    listeners: Vec<Listener>,
+    listeners: Vec<(Listener, Option<Gate>)>,
     total_timeout: Option<Duration>,
     error: Option<Error>,
 }
@@ -91,7 +91,18 @@ impl ClientBuilder {
 
     /// Observe every request's lifecycle (see [`Event`]).
     pub fn on_event(mut self, listener: impl Fn(&Event) + 'static) -> Self {
-        self.listeners.push(Rc::new(listener));
+        self.listeners.push((Rc::new(listener), None));
+        self
+    }
+
+    /// A listener called only while `gate` is set.
+    #[cfg(all(feature = "js", target_arch = "wasm32"))]
+    pub(crate) fn on_event_gated(
+        mut self,
+        listener: impl Fn(&Event) + 'static,
+        gate: Gate,
+    ) -> Self {
+        self.listeners.push((Rc::new(listener), Some(gate)));
         self
     }
 

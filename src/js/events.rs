@@ -2,8 +2,6 @@
 //! `[type, id, attempt, a, b, c]` (it builds the event objects and keeps the listener
 //! registry). Nothing is built while no JS listener is registered.
 
-use std::cell::Cell;
-use std::rc::Rc;
 use std::time::Duration;
 
 use js_sys::{Array, Function};
@@ -115,12 +113,10 @@ fn flatten(event: &Event) -> Array {
     out
 }
 
-/// The engine's listener: calls `sink` with each event while `on` is set (JS sets it while it
-/// has listeners). A throwing sink never breaks a request.
-pub(super) fn bridge(sink: Function, on: Rc<Cell<bool>>) -> impl Fn(&Event) + 'static {
+/// The engine's listener (gated: JS opens it while it has listeners). A throwing sink never
+/// breaks a request.
+pub(super) fn bridge(sink: Function) -> impl Fn(&Event) + 'static {
     move |event| {
-        if on.get() {
-            let _ = sink.call1(&JsValue::NULL, &flatten(event));
-        }
+        let _ = sink.call1(&JsValue::NULL, &flatten(event));
     }
 }

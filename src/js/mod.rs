@@ -51,7 +51,7 @@ fn build(config: &str, hooks: &JsValue) -> Result<Engine> {
     let listening = Rc::new(Cell::new(false));
     let mut builder = Client::builder();
     if let Some(sink) = hook::<Function>(hooks, "onEvent") {
-        builder = builder.on_event(events::bridge(sink, listening.clone()));
+        builder = builder.on_event_gated(events::bridge(sink), listening.clone());
     }
     if let Some(url) = s.str("baseURL")? {
         builder = builder.base_url(url);
@@ -115,7 +115,7 @@ impl Engine {
     }
 
     /// Send one request (see `send.rs` for the arguments). Resolves with
-    /// `[status, statusText, headerLines, data, url]`, rejects with `[code, message, status]`.
+    /// `[status, statusText, headerLines, data]`, rejects with `[code, message, status]`.
     #[allow(clippy::too_many_arguments)]
     pub fn send(
         &self,

@@ -1,5 +1,5 @@
 //! One request from `tokenfetch.js`: its arguments become a request on the engine's client,
-//! and the answer goes back as `[status, statusText, headerLines, data, url]`, the body read
+//! and the answer goes back as `[status, statusText, headerLines, data]`, the body read
 //! by the platform (`text()`, `arrayBuffer()`, `blob()`), never copied through wasm memory.
 
 use js_sys::{Array, Promise};
@@ -147,7 +147,6 @@ async fn run(builder: RequestBuilder, cancel: CancelHandle, kind: Read) -> Resul
         lines.push_str(value);
         lines.push('\n');
     }
-    let url = JsValue::from_str(response.url());
     let data = cancel.race(read(response, kind)).await?;
     let out = Array::of3(
         &JsValue::from(status.as_u16()),
@@ -155,7 +154,6 @@ async fn run(builder: RequestBuilder, cancel: CancelHandle, kind: Read) -> Resul
         &JsValue::from_str(&lines),
     );
     out.push(&data);
-    out.push(&url);
     Ok(out.into())
 }
 
