@@ -212,23 +212,39 @@ pub(crate) fn redact_url(url: &str) -> String {
     shown
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// What `Display` shows, appended to `out` with `push_str` only: the npm build reports
+    /// errors without the formatting machinery.
+    pub(crate) fn write_message(&self, out: &mut String) {
         let inner = &self.inner;
         match inner.kind {
-            Kind::Status(code) => write!(f, "HTTP status {code}")?,
-            kind => f.write_str(kind.describe())?,
+            Kind::Status(code) => {
+                out.push_str("HTTP status ");
+                code.write_to(out);
+            }
+            kind => out.push_str(kind.describe()),
         }
         if let Some(message) = &inner.message {
-            write!(f, ": {message}")?;
+            out.push_str(": ");
+            out.push_str(message);
         }
         if let Some(url) = &inner.url {
-            write!(f, " ({})", redact_url(url))?;
+            out.push_str(" (");
+            out.push_str(&redact_url(url));
+            out.push(')');
         }
         if let Some(source) = &inner.source {
-            write!(f, ": {source}")?;
+            out.push_str(": ");
+            source.write_message(out);
         }
-        Ok(())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut message = String::new();
+        self.write_message(&mut message);
+        f.write_str(&message)
     }
 }
 

@@ -32,9 +32,11 @@ pub(super) fn to_js(error: &Error) -> JsValue {
     let status = error
         .status()
         .map_or(JsValue::UNDEFINED, |s| JsValue::from(s.as_u16()));
+    let mut message = String::new();
+    error.write_message(&mut message);
     Array::of3(
         &JsValue::from_str(code(error)),
-        &JsValue::from_str(&error.to_string()),
+        &JsValue::from_str(&message),
         &status,
     )
     .into()
