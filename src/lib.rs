@@ -42,6 +42,7 @@ pub mod middleware;
 mod request;
 mod response;
 mod rt;
+mod text;
 pub mod transport;
 
 pub use rt::time;

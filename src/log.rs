@@ -13,6 +13,7 @@ use crate::body::Repr;
 use crate::events::Event;
 use crate::http::headers::HeaderMap;
 use crate::request::Request;
+use crate::text::{concat, number, push_number};
 
 /// How serious a log record is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,7 +103,7 @@ impl Logger {
             .split('&')
             .map(|pair| match pair.split_once('=') {
                 Some((k, _)) if self.fields.iter().any(|f| f.eq_ignore_ascii_case(k)) => {
-                    format!("{k}=[redacted]")
+                    concat(&[k, "=[redacted]"])
                 }
                 _ => pair.to_string(),
             })
@@ -112,7 +113,7 @@ impl Logger {
 
     fn url(&self, url: &str) -> String {
         match url.split_once('?') {
-            Some((path, query)) => format!("{path}?{}", self.redact_pairs(query)),
+            Some((path, query)) => concat(&[path, "?", &self.redact_pairs(query)]),
             None => url.to_string(),
         }
     }
@@ -122,9 +123,9 @@ impl Logger {
             .iter()
             .map(|(name, value)| {
                 if headers.is_sensitive(name) || self.headers.iter().any(|h| h == name) {
-                    format!("{name}: [redacted]")
+                    concat(&[name, ": [redacted]"])
                 } else {
-                    format!("{name}: {value}")
+                    concat(&[name, ": ", value])
                 }
             })
             .collect()
@@ -149,9 +150,9 @@ impl Logger {
             }
         }
         if let (true, Some(text)) = (kind.contains("x-www-form-urlencoded"), text) {
-            return Some(format!("body: {}", self.redact_pairs(text)));
+            return Some(concat(&["body: ", &self.redact_pairs(text)]));
         }
-        Some(format!("body: ({} bytes)", bytes.len()))
+        Some(concat(&["body: (", &number(bytes.len() as u64), " bytes)"]))
     }
 
     fn emit(&self, level: Level, message: String, details: Vec<String>) {
@@ -177,9 +178,14 @@ impl Logger {
         let name = |id: &u64| {
             let names = names.borrow();
             let found = names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone());
-            found.unwrap_or_else(|| format!("#{id}"))
+            found.unwrap_or_else(|| concat(&["#", &number(*id)]))
         };
-        let ms = |d: &std::time::Duration| d.as_millis() as u64;
+        let ms = |d: &std::time::Duration| number(d.as_millis() as u64);
+        let error_text = |e: &crate::Error| {
+            let mut s = String::new();
+            e.write_message(&mut s);
+            s
+        };
         match event {
             Event::Sent {
                 id,
@@ -187,16 +193,18 @@ impl Logger {
                 replay,
                 request,
             } => {
-                let label = format!("{} {}", request.method(), self.url(request.url()));
+                let label = concat(&[request.method().as_str(), " ", &self.url(request.url())]);
                 let mut names = names.borrow_mut();
                 names.retain(|(i, _)| i != id);
                 names.push((*id, label.clone()));
                 drop(names);
                 let mut details = self.headers(request.headers());
                 details.extend(self.body(request));
-                let mut message = format!("→ {label}");
+                let mut message = concat(&["→ ", &label]);
                 if *attempt > 1 {
-                    message.push_str(&format!(" (attempt {attempt})"));
+                    message.push_str(" (attempt ");
+                    push_number(&mut message, (*attempt).into());
+                    message.push(')');
                 }
                 if *replay {
                     message.push_str(" (replay with the new token)");
@@ -209,16 +217,35 @@ impl Logger {
                 headers,
                 elapsed,
                 ..
-            } => self.emit(
-                Level::Info,
-                format!("← {} {status} ({} ms)", name(id), ms(elapsed)),
-                self.headers(headers),
-            ),
+            } => {
+                let mut status_text = String::new();
+                status.write_to(&mut status_text);
+                self.emit(
+                    Level::Info,
+                    concat(&[
+                        "← ",
+                        &name(id),
+                        " ",
+                        &status_text,
+                        " (",
+                        &ms(elapsed),
+                        " ms)",
+                    ]),
+                    self.headers(headers),
+                )
+            }
             Event::AttemptFailed {
                 id, error, elapsed, ..
             } => self.emit(
                 Level::Warn,
-                format!("✗ {} failed after {} ms: {error}", name(id), ms(elapsed)),
+                concat(&[
+                    "✗ ",
+                    &name(id),
+                    " failed after ",
+                    &ms(elapsed),
+                    " ms: ",
+                    &error_text(error),
+                ]),
                 Vec::new(),
             ),
             Event::RetryScheduled {
@@ -228,16 +255,26 @@ impl Logger {
                 reason,
             } => self.emit(
                 Level::Warn,
-                format!(
-                    "↻ {} attempt {attempt} in {} ms ({reason:?})",
-                    name(id),
-                    ms(delay)
-                ),
+                concat(&[
+                    "↻ ",
+                    &name(id),
+                    " attempt ",
+                    &number((*attempt).into()),
+                    " in ",
+                    &ms(delay),
+                    " ms (",
+                    &match reason {
+                        crate::events::RetryReason::Status(s) => number(s.as_u16().into()),
+                        crate::events::RetryReason::Network => "network".into(),
+                        crate::events::RetryReason::Timeout => "timeout".into(),
+                    },
+                    ")",
+                ]),
                 Vec::new(),
             ),
             Event::WaitingForRefresh { id } => self.emit(
                 Level::Info,
-                format!("⏸ {} waits for the token refresh", name(id)),
+                concat(&["⏸ ", &name(id), " waits for the token refresh"]),
                 Vec::new(),
             ),
             Event::RefreshStarted => {
@@ -245,7 +282,7 @@ impl Logger {
             }
             Event::Refreshed { generation } => self.emit(
                 Level::Info,
-                format!("⟳ token refreshed (generation {generation})"),
+                concat(&["⟳ token refreshed (generation ", &number(*generation), ")"]),
                 Vec::new(),
             ),
             Event::RefreshFailed {
@@ -253,19 +290,23 @@ impl Logger {
                 session_expired,
             } => self.emit(
                 Level::Warn,
-                format!(
-                    "⟳ token refresh failed{}: {error}",
+                concat(&[
+                    "⟳ token refresh failed",
                     if *session_expired {
                         ", session expired"
                     } else {
                         ""
-                    }
-                ),
+                    },
+                    ": ",
+                    &error_text(error),
+                ]),
                 Vec::new(),
             ),
-            Event::Replayed { id } => {
-                self.emit(Level::Info, format!("↺ {} replayed", name(id)), Vec::new())
-            }
+            Event::Replayed { id } => self.emit(
+                Level::Info,
+                concat(&["↺ ", &name(id), " replayed"]),
+                Vec::new(),
+            ),
             Event::Finished {
                 id,
                 outcome,
@@ -274,14 +315,25 @@ impl Logger {
                 let label = name(id);
                 names.borrow_mut().retain(|(i, _)| i != id);
                 match outcome {
-                    Ok(status) => self.emit(
-                        Level::Info,
-                        format!("✓ {label} {status} in {} ms", ms(elapsed)),
-                        Vec::new(),
-                    ),
+                    Ok(status) => {
+                        let mut status_text = String::new();
+                        status.write_to(&mut status_text);
+                        self.emit(
+                            Level::Info,
+                            concat(&["✓ ", &label, " ", &status_text, " in ", &ms(elapsed), " ms"]),
+                            Vec::new(),
+                        )
+                    }
                     Err(error) => self.emit(
                         Level::Error,
-                        format!("✗ {label} failed in {} ms: {error}", ms(elapsed)),
+                        concat(&[
+                            "✗ ",
+                            &label,
+                            " failed in ",
+                            &ms(elapsed),
+                            " ms: ",
+                            &error_text(error),
+                        ]),
                         Vec::new(),
                     ),
                 }

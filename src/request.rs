@@ -129,7 +129,7 @@ impl Request {
         if self.method.forbids_body() && !self.body.is_empty() {
             return Err(Error::new(
                 Kind::Body,
-                format!("a {} request cannot have a body", self.method),
+                crate::text::concat(&["a ", self.method.as_str(), " request cannot have a body"]),
             ));
         }
         if self.timeout == Some(Duration::ZERO) {

@@ -121,7 +121,7 @@ pub(crate) fn classify(error: Error) -> RefreshFailure {
 fn garbage(why: &str) -> RefreshFailure {
     RefreshFailure::SessionOver(Error::new(
         Kind::Decode,
-        format!("the refresh endpoint answered {why}"),
+        crate::text::concat(&["the refresh endpoint answered ", why]),
     ))
 }
 
@@ -176,8 +176,10 @@ fn build_request(
             req.set_body(body.into());
         }
         RefreshTokenIn::BearerHeader => {
-            req.headers_mut()
-                .insert_sensitive("authorization", &format!("Bearer {refresh_token}"))?;
+            req.headers_mut().insert_sensitive(
+                "authorization",
+                &crate::text::concat(&["Bearer ", refresh_token]),
+            )?;
         }
     }
     Ok(req)
@@ -201,7 +203,7 @@ async fn call_endpoint(
         let error = Error::new(
             Kind::Status(status),
             match code {
-                Some(code) => format!("refresh refused: {code}"),
+                Some(code) => crate::text::concat(&["refresh refused: ", &code]),
                 None => "refresh refused".to_string(),
             },
         );
@@ -214,8 +216,13 @@ async fn call_endpoint(
             .and_then(|v| v.as_str())
             .map(str::to_string)
     };
-    let access = field(&endpoint.access_field)
-        .ok_or_else(|| garbage(&format!("no `{}` string", endpoint.access_field)))?;
+    let access = field(&endpoint.access_field).ok_or_else(|| {
+        garbage(&crate::text::concat(&[
+            "no `",
+            &endpoint.access_field,
+            "` string",
+        ]))
+    })?;
     let tokens = Tokens::new(
         access,
         field(&endpoint.refresh_field).or_else(|| Some(old_refresh.to_string())),

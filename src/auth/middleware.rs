@@ -57,7 +57,7 @@ impl AuthMiddleware {
         let config = self.auth.config();
         let value = match config.scheme.as_str() {
             "" => token.to_string(),
-            scheme => format!("{scheme} {token}"),
+            scheme => crate::text::concat(&[scheme, " ", token]),
         };
         req.headers_mut().insert_sensitive(&config.header, &value)
     }

@@ -48,7 +48,11 @@ impl Tokens {
             {
                 Err(Error::new(
                     Kind::InvalidHeader,
-                    format!("malformed {name}: empty, padded, or contains characters not allowed in a header"),
+                    crate::text::concat(&[
+                        "malformed ",
+                        name,
+                        ": empty, padded, or contains characters not allowed in a header",
+                    ]),
                 ))
             } else {
                 Ok(())

@@ -12,21 +12,22 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::store::TokenStore;
 use super::tokens::{from_json, to_json, Tokens};
 use crate::error::{Error, Kind, Result};
+use crate::text::{concat, push_number};
 
 fn storage_error(what: &str, value: &JsValue) -> Error {
     Error::new(
         Kind::Storage,
-        format!("{what}: {}", crate::rt::fetch::js_message(value)),
+        concat(&[what, ": ", &crate::rt::fetch::js_message(value)]),
     )
 }
 
 fn global(name: &str) -> Result<JsValue> {
     let value = Reflect::get(&js_sys::global(), &JsValue::from_str(name))
-        .map_err(|e| storage_error(&format!("{name} is blocked"), &e))?;
+        .map_err(|e| storage_error(&concat(&[name, " is blocked"]), &e))?;
     if value.is_undefined() || value.is_null() {
         return Err(Error::new(
             Kind::Storage,
-            format!("{name} is not available here"),
+            concat(&[name, " is not available here"]),
         ));
     }
     Ok(value)
@@ -72,7 +73,7 @@ impl WebStorageStore {
         };
         global(name)?
             .dyn_into()
-            .map_err(|_| Error::new(Kind::Storage, format!("{name} is not a Storage")))
+            .map_err(|_| Error::new(Kind::Storage, concat(&[name, " is not a Storage"])))
     }
 }
 
@@ -215,11 +216,12 @@ impl CookieStore {
 
     fn full_name(&self, suffix: &str) -> String {
         let host_prefix = self.secure_now() && self.domain.is_none() && self.path == "/";
-        format!(
-            "{}{}.{suffix}",
+        concat(&[
             if host_prefix { "__Host-" } else { "" },
-            self.name
-        )
+            &self.name,
+            ".",
+            suffix,
+        ])
     }
 
     fn read_all() -> Result<String> {
@@ -237,17 +239,20 @@ impl CookieStore {
     }
 
     fn write(&self, suffix: &str, value: &str, max_age: Option<u64>) -> Result<()> {
-        let mut cookie = format!(
-            "{}={}; Path={}",
-            self.full_name(suffix),
-            encode(value),
-            self.path
-        );
+        let mut cookie = concat(&[
+            &self.full_name(suffix),
+            "=",
+            &encode(value),
+            "; Path=",
+            &self.path,
+        ]);
         if let Some(domain) = &self.domain {
-            cookie.push_str(&format!("; Domain={domain}"));
+            cookie.push_str("; Domain=");
+            cookie.push_str(domain);
         }
         if let Some(secs) = max_age {
-            cookie.push_str(&format!("; Max-Age={secs}"));
+            cookie.push_str("; Max-Age=");
+            push_number(&mut cookie, secs);
         }
         cookie.push_str(match self.same_site {
             SameSite::Strict => "; SameSite=Strict",
@@ -275,7 +280,10 @@ fn encode(value: &str) -> String {
         {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
     out

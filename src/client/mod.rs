@@ -194,10 +194,11 @@ async fn race_total<T>(fut: impl Future<Output = Result<T>>, total: Duration) ->
         Either::Left((result, _)) => result,
         Either::Right(_) => Err(Error::new(
             Kind::TotalTimeout,
-            format!(
-                "no answer within the total timeout of {} ms",
-                total.as_millis() as u64
-            ),
+            crate::text::concat(&[
+                "no answer within the total timeout of ",
+                &crate::text::number(total.as_millis() as u64),
+                " ms",
+            ]),
         )),
     }
 }

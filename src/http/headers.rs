@@ -63,7 +63,11 @@ pub(crate) fn header_name(name: &str) -> Result<Rc<str>> {
             .collect();
         Err(Error::new(
             Kind::InvalidHeader,
-            format!("invalid header name \"{shown}\": must be a non-empty HTTP token"),
+            crate::text::concat(&[
+                "invalid header name \"",
+                &shown,
+                "\": must be a non-empty HTTP token",
+            ]),
         ))
     }
 }
@@ -82,7 +86,7 @@ pub(crate) fn header_value(name: &str, value: &str) -> Result<Rc<str>> {
         };
         return Err(Error::new(
             Kind::InvalidHeader,
-            format!("invalid value for header `{name}`: {problem}"),
+            crate::text::concat(&["invalid value for header `", name, "`: ", problem]),
         ));
     }
     Ok(trimmed.into())

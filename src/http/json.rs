@@ -340,7 +340,10 @@ impl Parser<'_> {
 /// other values with up to 6 decimals (enough for logs, the only user).
 fn write_number(n: f64, out: &mut String) {
     if n.fract() == 0.0 && n.abs() < 9.0e15 {
-        out.push_str(&(n as i64).to_string());
+        if n < 0.0 {
+            out.push('-');
+        }
+        crate::text::push_number(out, n.abs() as u64);
         return;
     }
     if n < 0.0 {
@@ -352,10 +355,11 @@ fn write_number(n: f64, out: &mut String) {
         return;
     }
     let scaled = scaled as u64;
-    let frac = format!("{:06}", scaled % 1_000_000);
-    out.push_str(&(scaled / 1_000_000).to_string());
+    crate::text::push_number(out, scaled / 1_000_000);
     out.push('.');
-    out.push_str(frac.trim_end_matches('0'));
+    let mut frac = String::new();
+    crate::text::push_number(&mut frac, scaled % 1_000_000 + 1_000_000);
+    out.push_str(frac[1..].trim_end_matches('0'));
 }
 
 /// Write `s` as a JSON string literal (quotes included).

@@ -55,7 +55,7 @@ impl Method {
             "CONNECT" | "TRACE" | "TRACK" => {
                 return Err(Error::new(
                     Kind::InvalidMethod,
-                    format!("`{upper}` is forbidden by fetch"),
+                    crate::text::concat(&["`", &upper, "` is forbidden by fetch"]),
                 ))
             }
             _ if is_token(name) => Repr::Other(name.into()),

@@ -11,6 +11,7 @@
 //! - User info (`user:pass@`) is refused: `fetch` rejects it, and it would leak a secret.
 
 use crate::error::{Error, Kind, Result};
+use crate::text::concat;
 
 fn invalid(message: impl Into<String>) -> Error {
     Error::new(Kind::InvalidUrl, message)
@@ -32,7 +33,7 @@ impl AbsoluteUrl {
         } else {
             &self.rest
         };
-        format!("{}{}", self.origin, rest)
+        concat(&[&self.origin, rest])
     }
 }
 
@@ -68,14 +69,16 @@ pub(crate) fn parse_absolute(input: &str) -> Result<AbsoluteUrl> {
         .ok_or_else(|| invalid("expected an absolute URL starting with http:// or https://"))?
         .to_ascii_lowercase();
     if scheme != "http" && scheme != "https" {
-        return Err(invalid(format!(
-            "unsupported scheme `{scheme}:` (only http and https)"
-        )));
+        return Err(invalid(concat(&[
+            "unsupported scheme `",
+            &scheme,
+            ":` (only http and https)",
+        ])));
     }
     let after = &input[scheme.len() + 1..];
     let after = after
         .strip_prefix("//")
-        .ok_or_else(|| invalid(format!("`{scheme}:` must be followed by //")))?;
+        .ok_or_else(|| invalid(concat(&["`", &scheme, ":` must be followed by //"])))?;
     let auth_end = after.find(['/', '?', '#']).unwrap_or(after.len());
     let (authority, rest) = after.split_at(auth_end);
     if authority.contains('@') {
@@ -86,8 +89,12 @@ pub(crate) fn parse_absolute(input: &str) -> Result<AbsoluteUrl> {
     let (host, port) = split_host_port(authority)?;
     let default_port = if scheme == "https" { 443 } else { 80 };
     let origin = match port {
-        Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
-        _ => format!("{scheme}://{host}"),
+        Some(p) if p != default_port => {
+            let mut origin = concat(&[&scheme, "://", &host, ":"]);
+            crate::text::push_number(&mut origin, p.into());
+            origin
+        }
+        _ => concat(&[&scheme, "://", &host]),
     };
     Ok(AbsoluteUrl {
         origin,
@@ -171,12 +178,12 @@ impl BaseUrl {
                 "protocol-relative URLs (//host) are refused: use an absolute URL",
             ));
         }
-        let prefix = format!("{}{}", self.url.origin, self.url.rest);
+        let prefix = concat(&[&self.url.origin, &self.url.rest]);
         if input.is_empty() || input.starts_with(['?', '#']) {
             let path = if self.url.rest.is_empty() { "/" } else { "" };
-            return Ok(format!("{prefix}{path}{input}"));
+            return Ok(concat(&[&prefix, path, input]));
         }
-        Ok(format!("{prefix}/{}", input.trim_start_matches('/')))
+        Ok(concat(&[&prefix, "/", input.trim_start_matches('/')]))
     }
 }
 

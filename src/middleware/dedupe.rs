@@ -71,7 +71,12 @@ fn key(req: &Request) -> String {
         let at = headers.partition_point(|p| *p <= pair);
         headers.insert(at, pair);
     }
-    let mut key = format!("{} {} {:?}", req.method(), req.url(), req.credentials());
+    let credentials = match req.credentials() {
+        crate::request::Credentials::Omit => "omit",
+        crate::request::Credentials::SameOrigin => "same-origin",
+        crate::request::Credentials::Include => "include",
+    };
+    let mut key = crate::text::concat(&[req.method().as_str(), " ", req.url(), " ", credentials]);
     for (name, value) in headers {
         key.push('\n');
         key.push_str(name);

@@ -29,7 +29,11 @@ fn idempotency_key() -> String {
     let mut key = String::with_capacity(32);
     for _ in 0..4 {
         let n = (crate::rt::time::random() * (u32::MAX as f64)) as u32;
-        key.push_str(&format!("{n:08x}"));
+        for shift in (0..8).rev() {
+            key.push(char::from(
+                b"0123456789abcdef"[((n >> (shift * 4)) & 15) as usize],
+            ));
+        }
     }
     key
 }

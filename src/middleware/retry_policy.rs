@@ -231,11 +231,13 @@ impl RetryPolicy {
                     if wait > self.max_retry_after {
                         return Decision::FailFast(Error::new(
                             Kind::RateLimited,
-                            format!(
-                                "the server asked to wait {} s (Retry-After), more than max_retry_after ({} s)",
-                                wait.as_secs(),
-                                self.max_retry_after.as_secs()
-                            ),
+                            crate::text::concat(&[
+                                "the server asked to wait ",
+                                &crate::text::number(wait.as_secs()),
+                                " s (Retry-After), more than max_retry_after (",
+                                &crate::text::number(self.max_retry_after.as_secs()),
+                                " s)",
+                            ]),
                         ));
                     }
                     return Decision::Retry(wait, reason);

@@ -1,0 +1,49 @@
+//! Building messages without the formatting machinery (`format!` pulls `core::fmt` into every
+//! call site of the npm build): concatenation and decimal numbers.
+
+/// The parts, joined.
+pub(crate) fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// Append `n` in decimal.
+pub(crate) fn push_number(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
+/// `n` in decimal.
+pub(crate) fn number(n: u64) -> String {
+    let mut out = String::new();
+    push_number(&mut out, n);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_joins_match_format() {
+        for n in [0u64, 7, 42, 599, 65535, u64::MAX] {
+            assert_eq!(number(n), n.to_string());
+        }
+        assert_eq!(concat(&["a", "", "bc", "→"]), "abc→");
+    }
+}
