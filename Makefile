@@ -24,6 +24,7 @@ size: pkg
 ## tokenfetch beside raw fetch, axios (+ plugins) and ky in headless Chromium; writes bench/results.md.
 bench: pkg
 	@node bench/run.mjs
+	@node scripts/bench-table.mjs
 
 ## Build the package, start the server and print the demo URL (Ctrl-C stops it).
 demo: pkg

@@ -160,7 +160,8 @@ export type RequestData =
 export interface RequestConfig<D = RequestData> {
   url?: string;
   method?: string;
-  params?: Record<string, string | number | boolean | null | undefined>;
+  /** A plain object, `URLSearchParams` or `Map`; `Date` values become ISO strings. */
+  params?: Record<string, string | number | boolean | Date | null | undefined> | URLSearchParams | Map<string, string | number | boolean | Date>;
   headers?: Record<string, string | number | boolean | null | undefined>;
   data?: D;
   signal?: AbortSignal;
