@@ -67,6 +67,9 @@ export interface RefreshEndpoint {
   accessTokenField?: string;
   /** Where the new refresh token is (absent: the old one is kept). */
   refreshTokenField?: string;
+  /** How long the refresh may take, in ms (default 10000). A timeout keeps the session: the
+   * waiting requests reject with `ETIMEDOUT` and the next request tries again. */
+  timeout?: number;
 }
 
 /** Your own refresh: receives the refresh token, returns the new tokens. Throw to fail; an

@@ -157,7 +157,9 @@ impl AuthConfig {
         self
     }
 
-    /// How long a refresh may take before the session is considered expired (default 10 s).
+    /// How long a refresh may take (default 10 s). A refresh that times out is transient: the
+    /// waiting requests fail with [`Kind::Timeout`], the tokens are kept, the next request
+    /// tries again.
     pub fn refresh_timeout(mut self, timeout: Duration) -> Self {
         self.refresh_timeout = timeout;
         self
@@ -203,10 +205,17 @@ impl AuthConfig {
                 .map(|b| vec![b.origin().to_string()])
                 .unwrap_or_default(),
         };
-        self.allowed_origins = Some(origins);
         if let Some(RefreshMethod::Endpoint(endpoint)) = &mut self.refresh {
             endpoint.url = resolve(base, &endpoint.url)?;
+            // The refresh token goes wherever the refresh URL points.
+            if !origin_of(&endpoint.url).is_some_and(|o| origins.contains(&o)) {
+                return Err(Error::new(
+                    Kind::Builder,
+                    "the refresh URL must be on an allowed origin (the refresh token is sent there)",
+                ));
+            }
         }
+        self.allowed_origins = Some(origins);
         self.credentials = credentials;
         Ok(self)
     }

@@ -102,14 +102,14 @@ impl std::fmt::Debug for RefreshEndpoint {
 pub(crate) enum RefreshFailure {
     /// The session is over (refresh token rejected or missing, garbage answer, timeout).
     SessionOver(Error),
-    /// Try again later (5xx, 408, 429, network): tokens are kept.
+    /// Try again later (5xx, 408, 429, network, timeout): tokens are kept.
     Transient(Error),
 }
 
 /// Sort an error from a refresh into expired or transient.
 pub(crate) fn classify(error: Error) -> RefreshFailure {
     match error.kind() {
-        Kind::Network => RefreshFailure::Transient(error),
+        Kind::Network | Kind::Timeout | Kind::TotalTimeout => RefreshFailure::Transient(error),
         Kind::Status(s) if s.is_server_error() || s == 408 || s == 429 => {
             RefreshFailure::Transient(error)
         }

@@ -64,6 +64,11 @@ impl AuthMiddleware {
 
     fn wants_refresh(&self, res: &Response) -> bool {
         let config = self.auth.config();
+        // A 401 from where a redirect led (another origin, which never saw our token) says
+        // nothing about the token: an open redirect must not be able to force a rotation.
+        if !res.url().is_empty() && !config.allows(res.url()) {
+            return false;
+        }
         match &config.should_refresh {
             Some(predicate) => predicate(res),
             None => {

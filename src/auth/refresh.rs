@@ -10,8 +10,10 @@
 //! - it is spawned, so it completes (and stores rotated tokens) even if every request that
 //!   awaited it was canceled;
 //! - a logout or `set_tokens` starts a new epoch: a refresh from an older epoch stores nothing;
-//! - a transient failure (5xx, network, timeout) keeps the tokens; any other failure ends the
-//!   session: store cleared, waiters rejected with [`Kind::SessionExpired`], callback once.
+//! - a transient failure (5xx, 408, 429, network error, timeout) keeps the tokens and rejects the
+//!   waiters with that error; a refusal (another 4xx such as `invalid_grant`), no refresh token or
+//!   a garbage answer ends the session: store cleared, waiters rejected with
+//!   [`Kind::SessionExpired`], callback once.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -189,7 +191,8 @@ impl Auth {
         let timeout = crate::rt::time::sleep(state.config.refresh_timeout);
         let result = match select(Box::pin(self.exchange()), Box::pin(timeout)).await {
             Either::Left((result, _)) => result,
-            Either::Right(_) => Err(RefreshFailure::SessionOver(Error::new(
+            // A refresh that takes too long says nothing about the refresh token: transient.
+            Either::Right(_) => Err(RefreshFailure::Transient(Error::new(
                 Kind::Timeout,
                 "the token refresh timed out",
             ))),

@@ -16,20 +16,33 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Milliseconds since the epoch of an IMF-fixdate like `Sun, 06 Nov 1994 08:49:37 GMT`.
+/// `s` as a number if it is exactly `len` ASCII digits (no sign, no spaces).
+fn digits(s: &str, len: usize) -> Option<i64> {
+    if s.len() != len || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Milliseconds since the epoch of an IMF-fixdate like `Sun, 06 Nov 1994 08:49:37 GMT`. Every
+/// field is unsigned ASCII digits of its fixed width and in range, so nothing can overflow.
 pub(crate) fn parse_imf_fixdate(s: &str) -> Option<f64> {
     let rest = s.trim().split_once(", ")?.1;
     let mut parts = rest.split(' ');
-    let day: i64 = parts.next()?.parse().ok()?;
+    let day = digits(parts.next()?, 2)?;
     let month_name = parts.next()?;
     let month = MONTHS.iter().position(|m| *m == month_name)? as i64 + 1;
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    let year = digits(parts.next()?, 4)?;
+    let mut hms = parts.next()?.split(':');
+    let (h, m, sec) = (
+        digits(hms.next()?, 2)?,
+        digits(hms.next()?, 2)?,
+        digits(hms.next()?, 2)?,
+    );
     if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
         return None;
     }
-    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 || !(1970..=9999).contains(&year) {
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 || year < 1970 {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -76,6 +89,15 @@ mod tests {
             "Sun, 06 Nov 1994 25:49:37 GMT",
             "Sun, 06 Nov 1994 08:49 GMT",
             "Sunday, 06-Nov-94 08:49:37 GMT",
+            // Signed or padded fields used to overflow (a panic in debug builds).
+            "Sun, 06 Nov 1994 -9999999999999:00:00 GMT",
+            "Sun, 06 Nov 1994 +8:49:37 GMT",
+            "Sun, -6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov +994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:-1:37 GMT",
+            "Sun, 06 Nov 1994 08:49:+7 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 99999 08:49:37 GMT",
         ] {
             assert_eq!(parse_imf_fixdate(bad), None, "{bad}");
         }

@@ -199,6 +199,15 @@ pub(super) fn auth_config(value: &Value, hooks: Hooks) -> Result<AuthConfig> {
     match (s.get("refresh"), hooks.refresh) {
         (_, Some(f)) => config = refresh_with(config, f),
         (Some(endpoint), None) => {
+            let timeout = Section::new("auth.refresh", Some(endpoint)).number(
+                "timeout",
+                1.0,
+                super::config::MAX_MS,
+                false,
+            )?;
+            if let Some(ms) = timeout {
+                config = config.refresh_timeout(super::config::millis(ms));
+            }
             config = config.refresh_endpoint(refresh_endpoint(endpoint, hooks.refresh_body)?)
         }
         (None, None) => {}

@@ -1,0 +1,60 @@
+//! The refresh under attack or bad luck: an open redirect cannot force a token rotation, the
+//! refresh token cannot be sent to another origin, and a refresh that times out never logs
+//! anyone out (that one is in auth_refresh.rs).
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use tokenfetch::auth::RefreshEndpoint;
+use tokenfetch::{AuthConfig, Client, Kind};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A redirect from the allowed origin to another origin that answers 401: the browser did not
+/// forward the token there, so the 401 says nothing about it. Before: a refresh and a replay ran.
+#[wasm_bindgen_test]
+async fn a_401_after_a_redirect_to_another_origin_does_not_refresh() {
+    let base = tenant("redirect401");
+    let client = auth_client(&base, AuthConfig::new()).await;
+    let before = client.auth().unwrap().tokens().unwrap();
+    let res = client
+        .get("/redirect")
+        .query(&[("to", "foreign"), ("path", "/api/items"), ("status", "307")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert!(res.redirected());
+    assert_eq!(count(&stats(&base).await, "refresh_count"), 0);
+    assert_eq!(client.auth().unwrap().tokens().unwrap(), before);
+    // The same 401 from the allowed origin itself still refreshes.
+    expire(&base).await;
+    assert!(client.get("/api/items").send().await.unwrap().ok());
+    assert_eq!(count(&stats(&base).await, "refresh_count"), 1);
+}
+
+/// An absolute refresh URL on another origin would POST the refresh token there: refused when
+/// the client is built, unless that origin is allowed.
+#[wasm_bindgen_test]
+async fn a_refresh_url_on_another_origin_is_refused_at_build() {
+    let base = tenant("refresh-origin");
+    let foreign_refresh = format!("{}/auth/refresh", foreign());
+    let err = Client::builder()
+        .base_url(&base)
+        .auth(AuthConfig::new().refresh_endpoint(RefreshEndpoint::new(&foreign_refresh)))
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), Kind::Builder);
+    assert!(err.to_string().contains("allowed origin"), "{err}");
+    let allowed = Client::builder()
+        .base_url(&base)
+        .auth(
+            AuthConfig::new()
+                .allowed_origins([server(), foreign()])
+                .refresh_endpoint(RefreshEndpoint::new(&foreign_refresh)),
+        )
+        .build();
+    assert!(allowed.is_ok());
+}

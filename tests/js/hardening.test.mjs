@@ -1,0 +1,61 @@
+// The refresh under bad luck or attack, from JavaScript: a refresh that times out keeps the
+// session, an open redirect cannot force a rotation, the refresh token never goes to another
+// origin.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { useChromium, tenant, stats, configure, expire, tokens, FOREIGN } from "./helpers.mjs";
+
+const ctx = useChromium({ before, after });
+const inPage = ctx.inPage;
+
+test("a refresh that times out rejects the waiters with ETIMEDOUT and keeps the session", async () => {
+  const base = tenant("js-refresh-timeout");
+  await configure(base, { refresh_fail: "hang", refresh_fail_times: 1 });
+  const pair = await tokens(base);
+  await expire(base);
+  const out = await inPage(async (tf, { base, pair }) => {
+    let expired = 0;
+    const api = tf.createClient({
+      baseURL: base,
+      auth: { refresh: { url: "/auth/refresh", timeout: 300 }, onSessionExpired: () => expired++ },
+    });
+    api.auth.setTokens(pair);
+    const first = await Promise.allSettled([1, 2, 3].map(() => api.get("/api/items")));
+    const kept = JSON.stringify(api.auth.getTokens()) === JSON.stringify(pair);
+    const next = await api.get("/api/items");
+    return { codes: first.map((r) => r.reason?.code), expired, kept, next: next.status };
+  }, { base, pair });
+  assert.deepEqual(out, { codes: ["ETIMEDOUT", "ETIMEDOUT", "ETIMEDOUT"], expired: 0, kept: true, next: 200 });
+  assert.equal((await stats(base)).refresh_count, 2);
+});
+
+test("a 401 from where a redirect led (another origin) does not refresh", async () => {
+  const base = tenant("js-redirect-401");
+  const pair = await tokens(base);
+  const out = await inPage(async (tf, { base, pair }) => {
+    const api = tf.createClient({ baseURL: base, auth: { refresh: { url: "/auth/refresh" } } });
+    api.auth.setTokens(pair);
+    const status = await api
+      .get("/redirect", { params: { to: "foreign", path: "/api/items", status: 307 } })
+      .then((r) => r.status, (e) => e.status);
+    return { status, kept: api.auth.getTokens().accessToken === pair.accessToken };
+  }, { base, pair });
+  assert.deepEqual(out, { status: 401, kept: true });
+  assert.equal((await stats(base)).refresh_count, 0);
+});
+
+test("a refresh URL on another origin is ERR_BAD_OPTION unless that origin is allowed", async () => {
+  const base = tenant("js-refresh-origin");
+  const out = await inPage(async (tf, { base, foreign }) => {
+    const code = (f) => { try { f(); return "ok"; } catch (e) { return [e.code, e.message]; } };
+    return {
+      refused: code(() => tf.createClient({ baseURL: base, auth: { refresh: { url: `${foreign}/auth/refresh` } } })),
+      allowed: code(() =>
+        tf.createClient({ baseURL: base, auth: { refresh: { url: `${foreign}/auth/refresh` }, allowedOrigins: [location.origin, foreign] } }),
+      ),
+    };
+  }, { base, foreign: FOREIGN });
+  assert.equal(out.refused[0], "ERR_BAD_OPTION");
+  assert.match(out.refused[1], /allowed origin/);
+  assert.equal(out.allowed, "ok");
+});
