@@ -21,7 +21,7 @@ async fn a_401_after_a_redirect_to_another_origin_does_not_refresh() {
     let before = client.auth().unwrap().tokens().unwrap();
     let res = client
         .get("/redirect")
-        .query(&[("to", "foreign"), ("path", "/api/items"), ("status", "307")])
+        .query([("to", "foreign"), ("path", "/api/items"), ("status", "307")])
         .send()
         .await
         .unwrap();
