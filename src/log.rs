@@ -15,6 +15,9 @@ use crate::http::headers::HeaderMap;
 use crate::request::Request;
 use crate::text::{concat, number, push_number};
 
+/// Bodies larger than this are shown by size only (never parsed to be redacted).
+const MAX_SHOWN_BODY: usize = 64 * 1024;
+
 /// How serious a log record is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -139,6 +142,9 @@ impl Logger {
             #[allow(unreachable_patterns)]
             _ => return Some("body: (a browser object: FormData, Blob or stream)".into()),
         };
+        if bytes.len() > MAX_SHOWN_BODY {
+            return Some(concat(&["body: (", &number(bytes.len() as u64), " bytes)"]));
+        }
         let kind = req.headers().get("content-type").unwrap_or("");
         let text = std::str::from_utf8(bytes).ok();
         if let (true, Some(text)) = (kind.contains("json"), text) {

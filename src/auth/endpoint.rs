@@ -98,6 +98,10 @@ impl std::fmt::Debug for RefreshEndpoint {
     }
 }
 
+/// The most a token endpoint's answer may hold: token answers are a few KB; anything larger is
+/// garbage, and is not parsed.
+const MAX_ANSWER: usize = 64 * 1024;
+
 /// Why a refresh did not give new tokens.
 pub(crate) enum RefreshFailure {
     /// The session is over (refresh token rejected or missing, garbage answer, timeout).
@@ -195,6 +199,9 @@ async fn call_endpoint(
     let res = transport.send(req).await.map_err(classify)?;
     let status = res.status();
     let text = res.text().await.map_err(classify)?;
+    if text.len() > MAX_ANSWER {
+        return Err(garbage("more than 64 KiB"));
+    }
     if !status.is_success() {
         let code = json::parse(&text)
             .ok()

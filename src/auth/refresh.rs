@@ -57,6 +57,9 @@ struct State {
     /// until it has really expired, so a server TTL shorter than the skew cannot cause a
     /// refresh per request.
     fresh: RefCell<Option<String>>,
+    /// The last access token whose JWT `exp` was read, with that `exp`: a token is parsed once,
+    /// not on every request.
+    exp_of: RefCell<Option<(String, Option<f64>)>>,
     /// Canceled by logout: every request of the session races it.
     cancel: RefCell<CancelHandle>,
     /// Requests that wait for a refresh dispatch in issue order through this line.
@@ -75,6 +78,7 @@ impl Auth {
                 generation: Cell::new(0),
                 epoch: Cell::new(0),
                 fresh: RefCell::new(None),
+                exp_of: RefCell::new(None),
                 cancel: RefCell::new(CancelHandle::new()),
                 line: Rc::default(),
             }),
@@ -157,7 +161,10 @@ impl Auth {
         let Some(access) = &tokens.access_token else {
             return true;
         };
-        let (Some(skew), Some(exp)) = (config.skew, tokens.expires_at()) else {
+        let Some(skew) = config.skew else {
+            return false;
+        };
+        let Some(exp) = self.expires_at(access) else {
             return false;
         };
         let now = crate::rt::time::now_ms() / 1000.0;
@@ -166,6 +173,19 @@ impl Auth {
         }
         let fresh = self.state.fresh.borrow().as_deref() == Some(access.as_str());
         !fresh || exp <= now
+    }
+
+    /// The JWT `exp` of `access`, read once per token.
+    fn expires_at(&self, access: &str) -> Option<f64> {
+        let mut cached = self.state.exp_of.borrow_mut();
+        match &*cached {
+            Some((token, exp)) if token == access => *exp,
+            _ => {
+                let exp = super::jwt::expires_at(access);
+                *cached = Some((access.to_string(), exp));
+                exp
+            }
+        }
     }
 
     /// Join the refresh in flight, or start one.

@@ -44,7 +44,7 @@ impl<'a> Section<'a> {
         match self.value? {
             Value::Object(members) => members
                 .iter()
-                .find(|(k, _)| k == key)
+                .rfind(|(k, _)| k == key)
                 .map(|(_, v)| v)
                 .filter(|v| **v != Value::Null),
             _ => None,
