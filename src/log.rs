@@ -2,9 +2,12 @@
 //! [`ClientBuilder::log`](crate::ClientBuilder::log).
 //!
 //! It listens to the client's [`Event`]s, so it sees every attempt, retry, refresh and replay.
-//! Redacted: the values of `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie` and
-//! any header you name; the values of `access_token`, `refresh_token`, `password` (and any field
-//! you name) in JSON and form bodies and in query strings. Other bodies are shown by size only.
+//! Redacted: every header, JSON field, form field and query parameter whose name, normalised
+//! (percent-decoded, case and separators ignored), contains token, secret, password, passwd,
+//! apikey, authorization, cookie, session, signature, credential or otp — so `accessToken`,
+//! `x-api-key`, `refresh%5Ftoken` and `Session-Id` are all caught — plus the headers and fields
+//! you name. Other bodies, and bodies over 64 KiB, are shown by size only. Numbers in JSON
+//! bodies are shown exactly as they were sent.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -65,22 +68,74 @@ impl std::fmt::Debug for Logger {
     }
 }
 
+/// Words that mark a secret wherever they appear in a normalised name (see [`normalize`]):
+/// `accessToken`, `x-api-key`, `refresh%5Ftoken`, `SESSION_ID`, `otp_code` all match.
+const SECRET_WORDS: [&str; 11] = [
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "apikey",
+    "authorization",
+    "cookie",
+    "session",
+    "signature",
+    "credential",
+    "otp",
+];
+
+/// A name as the redaction compares it: percent-decoded, ASCII lower-case, with everything
+/// but letters and digits removed (`X-Api-Key`, `api_key` and `apiKey` are all `apikey`).
+pub(crate) fn normalize(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = String::with_capacity(name.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let mut b = bytes[i];
+        if b == b'%' {
+            if let (Some(h), Some(l)) = (
+                bytes.get(i + 1).and_then(|&c| hex(c)),
+                bytes.get(i + 2).and_then(|&c| hex(c)),
+            ) {
+                b = (h * 16 + l) as u8;
+                i += 2;
+            }
+        }
+        if b.is_ascii_alphanumeric() {
+            out.push(char::from(b.to_ascii_lowercase()));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// True if a header, field or parameter named `name` holds a secret by default.
+fn secret_by_default(normalized: &str) -> bool {
+    SECRET_WORDS.iter().any(|w| normalized.contains(w))
+}
+
 impl Logger {
-    /// Log to the console (collapsed groups in a browser, stderr natively).
+    /// Log to the console (collapsed groups in a browser, stderr natively). Redacted by
+    /// default: every header, JSON field, form field and query parameter whose normalised name
+    /// contains token, secret, password, passwd, apikey, authorization, cookie, session,
+    /// signature, credential or otp.
     pub fn new() -> Self {
         Logger {
             headers: Vec::new(),
-            fields: [
-                "access_token",
-                "refresh_token",
-                "password",
-                "id_token",
-                "client_secret",
-            ]
-            .map(String::from)
-            .to_vec(),
+            fields: Vec::new(),
             sink: None,
         }
+    }
+
+    fn secret_field(&self, name: &str) -> bool {
+        let n = normalize(name);
+        secret_by_default(&n) || self.fields.contains(&n)
+    }
+
+    fn secret_header(&self, name: &str) -> bool {
+        let n = normalize(name);
+        secret_by_default(&n) || self.headers.contains(&n)
     }
 
     /// Send records to `sink` instead of the console.
@@ -89,15 +144,15 @@ impl Logger {
         self
     }
 
-    /// Also redact this header's value (case-insensitive).
+    /// Also redact this header's value (compared normalised: case and separators ignored).
     pub fn redact_header(mut self, name: &str) -> Self {
-        self.headers.push(name.to_ascii_lowercase());
+        self.headers.push(normalize(name));
         self
     }
 
-    /// Also redact this field in JSON/form bodies and query strings.
+    /// Also redact this field in JSON/form bodies and query strings (compared normalised).
     pub fn redact_field(mut self, name: &str) -> Self {
-        self.fields.push(name.to_string());
+        self.fields.push(normalize(name));
         self
     }
 
@@ -105,9 +160,7 @@ impl Logger {
         query
             .split('&')
             .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if self.fields.iter().any(|f| f.eq_ignore_ascii_case(k)) => {
-                    concat(&[k, "=[redacted]"])
-                }
+                Some((k, _)) if self.secret_field(k) => concat(&[k, "=[redacted]"]),
                 _ => pair.to_string(),
             })
             .collect::<Vec<_>>()
@@ -125,7 +178,7 @@ impl Logger {
         headers
             .iter()
             .map(|(name, value)| {
-                if headers.is_sensitive(name) || self.headers.iter().any(|h| h == name) {
+                if headers.is_sensitive(name) || self.secret_header(name) {
                     concat(&[name, ": [redacted]"])
                 } else {
                     concat(&[name, ": ", value])
@@ -149,7 +202,7 @@ impl Logger {
         let text = std::str::from_utf8(bytes).ok();
         if let (true, Some(text)) = (kind.contains("json"), text) {
             if let Ok(mut value) = crate::http::json::parse(text) {
-                value.redact(&self.fields);
+                value.redact(&|key| self.secret_field(key));
                 let mut out = String::from("body: ");
                 value.write(&mut out);
                 return Some(out);

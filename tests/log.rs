@@ -116,3 +116,60 @@ async fn logging_is_off_by_default_and_goes_to_the_console_when_on() {
         logged()
     );
 }
+
+/// Secrets are found by name, normalised (percent-decoded, case and separators ignored), with
+/// no `redact_*` call: the package's own `accessToken`/`refreshToken` naming, `token`,
+/// `x-api-key`, a form key `refresh%5Ftoken`, a query `?accessToken=`. Numbers print exactly.
+#[wasm_bindgen_test]
+async fn default_redaction_finds_secrets_by_normalised_name() {
+    let base = tenant("log-names");
+    let records: Rc<RefCell<Vec<Record>>> = Rc::default();
+    let sink = records.clone();
+    let client = Client::builder()
+        .base_url(&base)
+        .log(Logger::new().sink(move |r| sink.borrow_mut().push(r.clone())))
+        .build()
+        .unwrap();
+    let res = client
+        .post("/echo?accessToken=Q1SECRET&Session-Id=Q2SECRET&page=2")
+        .header("x-api-key", "H1SECRET")
+        .header("token", "H2SECRET")
+        .header("x-refresh-token", "H3SECRET")
+        .json(&json!({
+            "accessToken": "B1SECRET", "refreshToken": "B2SECRET", "token": "B3SECRET",
+            "apiKey": "B4SECRET", "otp_code": "B5SECRET", "client-secret": "B6SECRET",
+            "user": "ada", "ratio": 1.0000001, "big": 1e300
+        }))
+        .unwrap()
+        .send()
+        .await
+        .unwrap();
+    assert!(res.ok());
+    let form = client
+        .post("/echo")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("refresh%5Ftoken=F1SECRET&Pass-Word=F2SECRET&name=ada")
+        .send()
+        .await
+        .unwrap();
+    assert!(form.ok());
+    let text: String = records
+        .borrow()
+        .iter()
+        .map(|r| format!("{}\n{}\n", r.message, r.details.join("\n")))
+        .collect();
+    assert!(
+        !text.contains("SECRET"),
+        "a secret leaked into the log:\n{text}"
+    );
+    for expected in [
+        "page=2",
+        "\"user\":\"ada\"",
+        "name=ada",
+        "\"ratio\":1.0000001",
+        "\"big\":1e+300", // as serde_json sent it
+        "x-api-key: [redacted]",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}

@@ -9,7 +9,8 @@
 pub(crate) enum Value {
     Null,
     Bool(bool),
-    Number(f64),
+    /// The value, and the number as it was written (logs show it exactly).
+    Number(f64, Box<str>),
     String(String),
     Array(Vec<Value>),
     /// Members in document order, duplicates kept; lookups see the last one (as
@@ -51,25 +52,25 @@ impl Value {
 
     pub fn as_f64(&self) -> Option<f64> {
         match self {
-            Value::Number(n) => Some(*n),
+            Value::Number(n, _) => Some(*n),
             _ => None,
         }
     }
 
-    /// Replace the value of every object key in `keys` (any depth, ASCII case-insensitive)
-    /// with `"[redacted]"`.
-    pub fn redact(&mut self, keys: &[String]) {
+    /// Replace the value of every object key for which `secret(key)` holds (any depth) with
+    /// `"[redacted]"`.
+    pub fn redact(&mut self, secret: &dyn Fn(&str) -> bool) {
         match self {
             Value::Object(map) => {
                 for (key, value) in map.iter_mut() {
-                    if keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                    if secret(key) {
                         *value = Value::String("[redacted]".into());
                     } else {
-                        value.redact(keys);
+                        value.redact(secret);
                     }
                 }
             }
-            Value::Array(items) => items.iter_mut().for_each(|v| v.redact(keys)),
+            Value::Array(items) => items.iter_mut().for_each(|v| v.redact(secret)),
             _ => {}
         }
     }
@@ -79,7 +80,7 @@ impl Value {
         match self {
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Number(n) => write_number(*n, out),
+            Value::Number(_, text) => out.push_str(text),
             Value::String(s) => quote(s, out),
             Value::Array(items) => {
                 out.push('[');
@@ -217,6 +218,7 @@ impl Parser<'_> {
     /// ~18 KB to the wasm; exact for integers up to 2^53, close enough for `exp`/`expires_in`.
     fn number(&mut self) -> Result<Value, &'static str> {
         let bytes = self.bytes;
+        let start = self.pos;
         let mut i = self.pos;
         let negative = bytes.get(i) == Some(&b'-');
         i += usize::from(negative);
@@ -272,7 +274,9 @@ impl Parser<'_> {
         if !n.is_finite() {
             return Err("JSON number out of range");
         }
-        Ok(Value::Number(if negative { -n } else { n }))
+        // Only ASCII digits, signs, '.', 'e' were consumed: valid UTF-8.
+        let text = std::str::from_utf8(&bytes[start..i]).unwrap_or("0");
+        Ok(Value::Number(if negative { -n } else { n }, text.into()))
     }
 
     fn hex4(&mut self) -> Result<u32, &'static str> {
@@ -332,32 +336,6 @@ impl Parser<'_> {
             }
         }
     }
-}
-
-/// Write a number without Rust's float formatter (it costs ~15 KB of wasm): integers exactly,
-/// other values with up to 6 decimals (enough for logs, the only user).
-fn write_number(n: f64, out: &mut String) {
-    if n.fract() == 0.0 && n.abs() < 9.0e15 {
-        if n < 0.0 {
-            out.push('-');
-        }
-        crate::text::push_number(out, n.abs() as u64);
-        return;
-    }
-    if n < 0.0 {
-        out.push('-');
-    }
-    let scaled = (n.abs() * 1e6).round();
-    if scaled >= 9.0e15 {
-        out.push_str("1e16");
-        return;
-    }
-    let scaled = scaled as u64;
-    crate::text::push_number(out, scaled / 1_000_000);
-    out.push('.');
-    let mut frac = String::new();
-    crate::text::push_number(&mut frac, scaled % 1_000_000 + 1_000_000);
-    out.push_str(frac[1..].trim_end_matches('0'));
 }
 
 /// Write `s` as a JSON string literal (quotes included).
@@ -448,7 +426,7 @@ mod tests {
         v.write(&mut out);
         assert_eq!(out, r#"{"a":1,"b":2,"a":3}"#);
         let mut secret = parse(r#"{"password":"x","password":"y"}"#).unwrap();
-        secret.redact(&["password".to_string()]);
+        secret.redact(&|k| k == "password");
         let mut out = String::new();
         secret.write(&mut out);
         assert!(!out.contains('x') && !out.contains('y'), "{out}");
@@ -472,13 +450,34 @@ mod tests {
             r#"{"user":{"Password":"pw","name":"a"},"list":[{"access_token":"t"}],"n":1.5,"m":-2}"#,
         )
         .unwrap();
-        v.redact(&["password".into(), "access_token".into()]);
+        v.redact(&|k| k.eq_ignore_ascii_case("password") || k == "access_token");
         let mut out = String::new();
         v.write(&mut out);
         assert_eq!(
             out,
             r#"{"user":{"Password":"[redacted]","name":"a"},"list":[{"access_token":"[redacted]"}],"n":1.5,"m":-2}"#
         );
+    }
+
+    #[test]
+    fn numbers_are_written_as_they_were_read() {
+        // The float printer this replaced wrote 1.0000001 as `1.` and 1e300 as `1e16`.
+        for text in [
+            "1.0000001",
+            "1e300",
+            "-0.5",
+            "12345678901234567890",
+            "3",
+            "1E-7",
+            "-0",
+        ] {
+            let mut out = String::new();
+            parse(text).unwrap().write(&mut out);
+            assert_eq!(out, text);
+        }
+        // The value itself is computed by hand: close, not always exact (see `number`).
+        let n = parse("1e300").unwrap().as_f64().unwrap();
+        assert!((n / 1e300 - 1.0).abs() < 1e-12, "{n}");
     }
 
     #[test]
