@@ -59,3 +59,34 @@ test("a refresh URL on another origin is ERR_BAD_OPTION unless that origin is al
   assert.match(out.refused[1], /allowed origin/);
   assert.equal(out.allowed, "ok");
 });
+
+test("log: true never prints the package's own accessToken/refreshToken naming or other secrets", async () => {
+  const base = tenant("js-log-names");
+  const pair = await tokens(base);
+  const out = await inPage(async (tf, { base, pair }) => {
+    const lines = [];
+    const saved = {};
+    for (const m of ["log", "info", "warn", "error", "debug", "group", "groupCollapsed", "groupEnd"]) {
+      saved[m] = console[m];
+      console[m] = (...args) => lines.push(args.map(String).join(" "));
+    }
+    try {
+      const api = tf.createClient({ baseURL: base, log: true, auth: { refresh: { url: "/auth/refresh" } } });
+      api.auth.setTokens(pair);
+      await api.post("/api/echo", { accessToken: "B1SECRET", refreshToken: "B2SECRET", apiKey: "B3SECRET", n: 1.0000001 }, {
+        params: { accessToken: "Q1SECRET", page: 2 },
+        headers: { "x-api-key": "H1SECRET", token: "H2SECRET" },
+      });
+      await api.post("/echo", new URLSearchParams({ refresh_token: "F1SECRET", name: "ada" }));
+    } finally {
+      Object.assign(console, saved);
+    }
+    return lines.join("\n");
+  }, { base, pair });
+  for (const secret of ["SECRET", pair.accessToken, pair.refreshToken]) {
+    assert.ok(!out.includes(secret), `${secret} leaked into the console:\n${out}`);
+  }
+  for (const expected of ["page=2", "name=ada", '"n":1.0000001', "[redacted]"]) {
+    assert.ok(out.includes(expected), `missing ${expected} in:\n${out}`);
+  }
+});
