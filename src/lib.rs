@@ -43,6 +43,9 @@ mod request;
 mod response;
 mod rt;
 mod text;
+
+#[cfg(test)]
+mod property_tests;
 pub mod transport;
 
 pub use rt::time;

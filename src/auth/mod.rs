@@ -20,10 +20,10 @@
 //! # Ok(()) }
 //! ```
 
-mod challenge;
+pub(crate) mod challenge;
 mod config;
 mod endpoint;
-mod jwt;
+pub(crate) mod jwt;
 mod middleware;
 mod refresh;
 mod store;

@@ -81,12 +81,13 @@ impl RateLimit {
         Ok(self)
     }
 
-    /// At most `rate` requests started per second (bursts up to `max(1, rate)`).
+    /// At most `rate` requests started per second (bursts up to `max(1, rate)`); `rate` from
+    /// 0.001 (one request every 1,000 s) to 1,000,000, else an error.
     pub fn per_second(mut self, rate: f64) -> Result<Self> {
-        if !(rate.is_finite() && rate > 0.0) {
+        if !(0.001..=1_000_000.0).contains(&rate) {
             return Err(Error::new(
                 Kind::Builder,
-                "per_second must be a positive number",
+                "per_second must be a number from 0.001 to 1000000",
             ));
         }
         self.per_second = Some(rate);
@@ -103,6 +104,11 @@ impl RateLimit {
     fn slot_free(&self) -> bool {
         self.max_concurrent
             .is_none_or(|max| self.state.active.get() < max)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn token_wait_for_tests(&self) -> Duration {
+        self.token_wait()
     }
 
     /// How long until a bucket token is available (zero if one is).
