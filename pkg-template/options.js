@@ -140,12 +140,15 @@ function auth(value, hooks) {
 }
 
 function refreshEndpoint(value, hooks) {
-  const o = read(value, "auth.refresh", ["url", "method", "body", "accessTokenField", "refreshTokenField", "timeout"]);
+  const o = read(value, "auth.refresh", [
+    "url", "method", "body", "accessTokenField", "refreshTokenField", "timeout", "withCredentials",
+  ]);
   if (o.url === undefined) throw badOption("auth.refresh.url", "is required");
   const out = {};
   for (const [key, v] of Object.entries(o)) {
     if (key === "body") hooks.refreshBody = func("auth.refresh.body", v);
     else if (key === "timeout") out.timeout = number("auth.refresh.timeout", v, 1, MAX_MS, false);
+    else if (key === "withCredentials") out.withCredentials = boolean("auth.refresh.withCredentials", v);
     else out[key] = string(`auth.refresh.${key}`, v);
   }
   return out;

@@ -67,6 +67,10 @@ export interface RefreshEndpoint {
   accessTokenField?: string;
   /** Where the new refresh token is (absent: the old one is kept). */
   refreshTokenField?: string;
+  /** The server keeps the refresh token in an HttpOnly cookie: the refresh is sent with
+   * credentials and without a token; the client holds only the access token. After a page
+   * load, `await api.auth.refresh()` gets an access token from the cookie. */
+  withCredentials?: boolean;
   /** How long the refresh may take, in ms (default 10000). A timeout keeps the session: the
    * waiting requests reject with `ETIMEDOUT` and the next request tries again. */
   timeout?: number;

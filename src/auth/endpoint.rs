@@ -35,6 +35,9 @@ pub struct RefreshEndpoint {
     pub(crate) access_field: String,
     pub(crate) refresh_field: String,
     pub(crate) headers: HeaderMap,
+    /// The server keeps the refresh token in an `HttpOnly` cookie (see
+    /// [`with_credentials`](Self::with_credentials)).
+    pub(crate) cookie: bool,
 }
 
 impl RefreshEndpoint {
@@ -49,7 +52,19 @@ impl RefreshEndpoint {
             access_field: "access_token".into(),
             refresh_field: "refresh_token".into(),
             headers: HeaderMap::new(),
+            cookie: false,
         }
+    }
+
+    /// The server-managed mode: the refresh token lives in an `HttpOnly`, `Secure`,
+    /// `SameSite` cookie that the server sets and JavaScript never sees. The refresh request
+    /// is sent with credentials (`credentials: include`) and without a token in it; the client
+    /// holds only the access token, and "no refresh token" is not "session expired". After a
+    /// page load, call [`Auth::refresh`](crate::Auth::refresh) to get an access token from the
+    /// cookie.
+    pub fn with_credentials(mut self, on: bool) -> Self {
+        self.cookie = on;
+        self
     }
     /// The method (default `POST`).
     pub fn method(mut self, method: Method) -> Self {
@@ -90,6 +105,7 @@ pub(crate) type BodyFn = Rc<dyn Fn(&str) -> Result<String>>;
 impl std::fmt::Debug for RefreshEndpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RefreshEndpoint")
+            .field("with_credentials", &self.cookie)
             .field("url", &crate::error::redact_url(&self.url))
             .field("method", &self.method)
             .field("send_as", &self.send_as)
@@ -129,18 +145,36 @@ fn garbage(why: &str) -> RefreshFailure {
     ))
 }
 
-/// Exchange `refresh_token` at the endpoint (its URL already resolved) for new tokens.
+/// Exchange `refresh_token` at the endpoint (its URL already resolved) for new tokens; in the
+/// cookie mode there is no token to send (the browser sends the cookie).
 pub(crate) async fn exchange(
     transport: &dyn Transport,
     endpoint: &RefreshEndpoint,
-    refresh_token: &str,
+    refresh_token: Option<&str>,
     credentials: Credentials,
     timeout: Duration,
 ) -> std::result::Result<Tokens, RefreshFailure> {
+    if endpoint.cookie {
+        let mut req = Request::new(endpoint.method.clone(), &endpoint.url)
+            .map_err(RefreshFailure::SessionOver)?;
+        *req.headers_mut() = endpoint.headers.clone();
+        req.headers_mut()
+            .insert("accept", "application/json")
+            .map_err(RefreshFailure::SessionOver)?;
+        req.set_credentials(Credentials::Include);
+        req.set_timeout(Some(timeout));
+        return call_endpoint(transport, endpoint, req, None).await;
+    }
+    let Some(refresh_token) = refresh_token else {
+        return Err(RefreshFailure::SessionOver(Error::new(
+            Kind::SessionExpired,
+            "no refresh token",
+        )));
+    };
     let mut req =
         build_request(endpoint, refresh_token, credentials).map_err(RefreshFailure::SessionOver)?;
     req.set_timeout(Some(timeout));
-    call_endpoint(transport, endpoint, req, refresh_token).await
+    call_endpoint(transport, endpoint, req, Some(refresh_token)).await
 }
 
 /// Build the refresh request.
@@ -194,7 +228,7 @@ async fn call_endpoint(
     transport: &dyn Transport,
     endpoint: &RefreshEndpoint,
     req: Request,
-    old_refresh: &str,
+    old_refresh: Option<&str>,
 ) -> std::result::Result<Tokens, RefreshFailure> {
     let res = transport.send(req).await.map_err(classify)?;
     let status = res.status();
@@ -232,7 +266,7 @@ async fn call_endpoint(
     })?;
     let tokens = Tokens::new(
         access,
-        field(&endpoint.refresh_field).or_else(|| Some(old_refresh.to_string())),
+        field(&endpoint.refresh_field).or_else(|| old_refresh.map(str::to_string)),
     );
     tokens
         .validate()

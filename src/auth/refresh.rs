@@ -155,7 +155,8 @@ impl Auth {
     /// expires within the skew (unless it is the one we just got and has not expired yet).
     pub(crate) fn needs_preemptive(&self, tokens: &Tokens) -> bool {
         let config = &self.state.config;
-        if tokens.refresh_token.is_none() || config.refresh.is_none() {
+        let cookie_mode = matches!(&config.refresh, Some(RefreshMethod::Endpoint(e)) if e.cookie);
+        if config.refresh.is_none() || (tokens.refresh_token.is_none() && !cookie_mode) {
             return false;
         }
         let Some(access) = &tokens.access_token else {
@@ -256,19 +257,19 @@ impl Auth {
     /// Trade the stored refresh token for new tokens, the configured way.
     async fn exchange(&self) -> std::result::Result<Tokens, RefreshFailure> {
         let config = &self.state.config;
-        let refresh_token = self
+        let stored = self
             .tokens()
             .map_err(RefreshFailure::Transient)?
-            .and_then(|t| t.refresh_token)
-            .ok_or_else(|| {
-                RefreshFailure::SessionOver(Error::new(Kind::SessionExpired, "no refresh token"))
-            })?;
+            .and_then(|t| t.refresh_token);
+        let no_token =
+            || RefreshFailure::SessionOver(Error::new(Kind::SessionExpired, "no refresh token"));
         match &config.refresh {
             None => Err(RefreshFailure::SessionOver(Error::new(
                 Kind::SessionExpired,
                 "no way to refresh is configured",
             ))),
             Some(RefreshMethod::Custom(f)) => {
+                let refresh_token = stored.ok_or_else(no_token)?;
                 let tokens = f(refresh_token).await.map_err(classify)?;
                 tokens.validate().map_err(RefreshFailure::SessionOver)?;
                 if tokens.access_token.is_none() {
@@ -283,7 +284,7 @@ impl Auth {
                 exchange(
                     &*self.state.transport,
                     endpoint,
-                    &refresh_token,
+                    stored.as_deref(),
                     config.credentials,
                     config.refresh_timeout,
                 )

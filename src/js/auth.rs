@@ -112,6 +112,9 @@ fn refresh_endpoint(value: &Value, body: Option<Function>) -> Result<RefreshEndp
     if let Some(field) = s.str("refreshTokenField")? {
         endpoint = endpoint.refresh_token_field(field);
     }
+    if let Some(on) = s.bool("withCredentials")? {
+        endpoint = endpoint.with_credentials(on);
+    }
     if let Some(body) = body {
         endpoint = endpoint.json_body_with(move |token| {
             let value = body

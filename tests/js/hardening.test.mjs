@@ -90,3 +90,32 @@ test("log: true never prints the package's own accessToken/refreshToken naming o
     assert.ok(out.includes(expected), `missing ${expected} in:\n${out}`);
   }
 });
+
+test("the server-managed refresh cookie: one refresh, no refresh token in JS, restored after a reload", async () => {
+  const base = tenant("js-cookie-mode");
+  const out = await inPage(async (tf, { base }) => {
+    const login = await fetch(`${base}/auth/cookie/login`, {
+      method: "POST",
+      credentials: "include",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "ada", password: "pw" }),
+    }).then((r) => r.json());
+    const auth = { refresh: { url: "/auth/cookie/refresh", withCredentials: true } };
+    const api = tf.createClient({ baseURL: base, auth });
+    api.auth.setTokens({ accessToken: login.access_token });
+    await fetch(`${base}/__expire`, { method: "POST" });
+    const statuses = (await Promise.all([1, 2, 3, 4, 5].map(() => api.get("/api/items")))).map((r) => r.status);
+    const reloaded = tf.createClient({ baseURL: base, auth });
+    await reloaded.auth.refresh();
+    const after = await reloaded.get("/api/items");
+    return {
+      loginHadRefreshToken: "refresh_token" in login,
+      statuses,
+      refreshToken: api.auth.getTokens().refreshToken,
+      cookieVisible: document.cookie.includes("tf_rt"),
+      after: after.status,
+    };
+  }, { base });
+  assert.deepEqual(out, { loginHadRefreshToken: false, statuses: [200, 200, 200, 200, 200], refreshToken: null, cookieVisible: false, after: 200 });
+  assert.equal((await stats(base)).refresh_count, 2);
+});

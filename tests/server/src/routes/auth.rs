@@ -120,3 +120,106 @@ pub async fn logout(tenant: Tenant, headers: HeaderMap, body: Bytes) -> ApiResul
     tenant.lock().tokens.revoke_by_refresh(&token);
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// The refresh cookie of the server-managed mode: `HttpOnly` (JavaScript never sees it),
+/// `SameSite=Strict`, and scoped to the cookie routes' path, so it travels with the refresh
+/// request only. (No `Secure` here: the test server speaks plain http on 127.0.0.1.)
+fn refresh_cookie(tenant: &Tenant, value: &str, max_age: i64) -> header::HeaderValue {
+    let cookie = format!(
+        "tf_rt={value}; HttpOnly; SameSite=Strict; Path=/t/{}/auth/cookie; Max-Age={max_age}",
+        tenant.name
+    );
+    header::HeaderValue::from_str(&cookie).expect("cookie characters are ASCII")
+}
+
+/// A token response carrying only the access token; the refresh token goes in the cookie.
+fn cookie_response(tenant: &Tenant, issued: &Issued) -> Response {
+    let mut resp = Json(json!({
+        "access_token": issued.access_token,
+        "token_type": "Bearer",
+        "expires_in": issued.expires_in,
+    }))
+    .into_response();
+    let headers = resp.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    if let Some(rt) = &issued.refresh_token {
+        headers.insert(header::SET_COOKIE, refresh_cookie(tenant, rt, 86_400));
+    }
+    resp
+}
+
+/// The `tf_rt` cookie's value, if the request carries one.
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().strip_prefix("tf_rt="))
+        .map(str::to_string)
+        .next()
+}
+
+/// `POST /auth/cookie/login` `{"username","password"}` → the access token in JSON, the
+/// refresh token in an `HttpOnly` cookie.
+pub async fn cookie_login(tenant: Tenant, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+    tenant.lock().stats.login_count += 1;
+    let obj = body_object(&headers, &body)?;
+    let username = required_str(&obj, "username")?;
+    if username.is_empty() || required_str(&obj, "password")? == "wrong" {
+        return Err(ApiError::invalid_grant());
+    }
+    let issued = {
+        let mut data = tenant.lock();
+        let ttl = data.config.access_ttl_secs;
+        data.tokens.issue_family(username, ttl, true, now_ms())
+    };
+    Ok(cookie_response(&tenant, &issued))
+}
+
+/// `POST /auth/cookie/refresh`: the refresh token comes from the cookie (none in the body);
+/// rotates it like `/auth/refresh` (reuse revokes the family) and sets the new cookie.
+pub async fn cookie_refresh(tenant: Tenant, headers: HeaderMap) -> ApiResult<Response> {
+    let (failure, delay_ms) = {
+        let mut data = tenant.lock();
+        data.stats.refresh_count += 1;
+        (
+            data.config.take_refresh_failure(),
+            data.config.refresh_delay_ms,
+        )
+    };
+    if delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+    }
+    if let Some(mode) = failure {
+        return Ok(failure_response(mode).await);
+    }
+    let Some(token) = cookie_token(&headers) else {
+        return Err(ApiError::invalid_grant().with_detail("no refresh cookie".to_string()));
+    };
+    let result = {
+        let mut data = tenant.lock();
+        let ttl = data.config.access_ttl_secs;
+        data.tokens.refresh(&token, ttl, now_ms())
+    };
+    match result {
+        Ok(issued) => Ok(cookie_response(&tenant, &issued)),
+        Err(reason) => {
+            Err(ApiError::invalid_grant().with_detail(format!("{reason:?}").to_lowercase()))
+        }
+    }
+}
+
+/// `POST /auth/cookie/logout`: revokes the cookie's family and clears the cookie.
+pub async fn cookie_logout(tenant: Tenant, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(token) = cookie_token(&headers) {
+        tenant.lock().tokens.revoke_by_refresh(&token);
+    }
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, refresh_cookie(&tenant, "", 0));
+    Ok(resp)
+}

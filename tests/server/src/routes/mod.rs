@@ -37,7 +37,10 @@ pub fn tenant_router(state: AppState) -> Router<AppState> {
     let auth = Router::new()
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout));
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/cookie/login", post(auth::cookie_login))
+        .route("/auth/cookie/refresh", post(auth::cookie_refresh))
+        .route("/auth/cookie/logout", post(auth::cookie_logout));
     let api = Router::new()
         .route("/api/items", get(api::list_items).post(api::create_item))
         .route("/api/echo", any(echo::api_echo))
