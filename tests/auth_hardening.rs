@@ -58,3 +58,45 @@ async fn a_refresh_url_on_another_origin_is_refused_at_build() {
         .build();
     assert!(allowed.is_ok());
 }
+
+/// URL hosts are read the way the browser reads them (its own `URL`): whatever tokenfetch
+/// accepts has exactly the origin `new URL()` gives, so the token allowlist compares what
+/// `fetch` will really contact; what the browser refuses is refused before anything is sent.
+#[wasm_bindgen_test]
+async fn hosts_and_ports_are_read_as_the_browser_reads_them() {
+    let inputs = [
+        "http://a.test:80:/",
+        "http://a\u{a0}b.test/",
+        "http://a\u{3000}b.test/",
+        "http://a.test:8a/",
+        "HTTP://EXAMPLE.test:80/x",
+        "http://bücher.test/",
+        "http://[::1]:8080/",
+        "http://0x7f.0.0.1/",
+        "http://a%41.test/",
+        "https://a.test:443/",
+        "http://a.test./",
+    ];
+    for input in inputs {
+        let ours = Client::builder()
+            .base_url(input)
+            .build()
+            .ok()
+            .and_then(|c| c.base_origin().map(str::to_string));
+        let browser = js(&format!(
+            "try {{ return new URL({}).origin; }} catch {{ return null; }}",
+            serde_json::to_string(input).unwrap()
+        ))
+        .as_string();
+        if let Some(ours) = &ours {
+            assert_eq!(Some(ours), browser.as_ref(), "{input:?}");
+        }
+    }
+    let err = tokenfetch::Request::new(tokenfetch::Method::GET, "http://a.test:80:/").unwrap_err();
+    assert_eq!(err.kind(), Kind::InvalidUrl);
+    let client = Client::builder()
+        .base_url("http://BÜCHER.test:80/api")
+        .build()
+        .unwrap();
+    assert_eq!(client.base_origin(), Some("http://xn--bcher-kva.test"));
+}

@@ -9,6 +9,11 @@
 //! - Control characters (tab, CR, LF, ...) anywhere and backslashes before the query are
 //!   refused, because the WHATWG URL parser silently removes or rewrites them.
 //! - User info (`user:pass@`) is refused: `fetch` rejects it, and it would leak a secret.
+//! - The origin is the one the browser computes (WHATWG: ports are digits, forbidden host code
+//!   points refused, IDNA mapping, lower-casing, default ports dropped): in the browser the
+//!   platform's `URL` reads it, natively the `url` crate, so the token allowlist rests on the
+//!   same parse as `fetch`. A URL the browser would refuse (`http://a.test:80:`, a host with
+//!   U+00A0 or U+3000) is refused here.
 
 use crate::error::{Error, Kind, Result};
 use crate::text::concat;
@@ -86,20 +91,28 @@ pub(crate) fn parse_absolute(input: &str) -> Result<AbsoluteUrl> {
             "credentials in the URL are not allowed (fetch refuses them)",
         ));
     }
-    let (host, port) = split_host_port(authority)?;
-    let default_port = if scheme == "https" { 443 } else { 80 };
-    let origin = match port {
-        Some(p) if p != default_port => {
-            let mut origin = concat(&[&scheme, "://", &host, ":"]);
-            crate::text::push_number(&mut origin, p.into());
-            origin
-        }
-        _ => concat(&[&scheme, "://", &host]),
-    };
+    split_host_port(authority)?;
+    let origin = whatwg_origin(&concat(&[&scheme, "://", authority, "/"]))
+        .filter(|o| o.starts_with(&scheme) && o != "null")
+        .ok_or_else(|| invalid("the URL's host or port is not valid for a browser"))?;
     Ok(AbsoluteUrl {
         origin,
         rest: rest.to_string(),
     })
+}
+
+/// The origin of `url` as the WHATWG URL parser computes it, if it parses.
+#[cfg(target_arch = "wasm32")]
+fn whatwg_origin(url: &str) -> Option<String> {
+    crate::rt::fetch::url_origin(url)
+}
+
+/// The origin of `url` as the WHATWG URL parser computes it, if it parses.
+#[cfg(not(target_arch = "wasm32"))]
+fn whatwg_origin(url: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()
+        .map(|u| u.origin().ascii_serialization())
 }
 
 fn split_host_port(authority: &str) -> Result<(String, Option<u16>)> {
@@ -256,6 +269,26 @@ pub(crate) fn append_query(url: &str, pairs: &[(String, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_are_the_browsers() {
+        // Refused by the WHATWG parser, so refused here (they used to pass).
+        for bad in [
+            "http://a.test:80:/",
+            "http://a\u{a0}b.test/",
+            "http://a\u{3000}b.test/",
+            "http://a.test:8a/",
+        ] {
+            assert!(parse_absolute(bad).is_err(), "{bad:?}");
+        }
+        let origin = |u: &str| parse_absolute(u).unwrap().origin;
+        assert_eq!(origin("HTTP://EXAMPLE.test:80/x"), "http://example.test");
+        assert_eq!(origin("https://a.test:443"), "https://a.test");
+        assert_eq!(origin("http://a.test:8080/"), "http://a.test:8080");
+        assert_eq!(origin("http://bücher.test/"), "http://xn--bcher-kva.test");
+        assert_eq!(origin("http://[::1]:8080/"), "http://[::1]:8080");
+        assert_eq!(origin("http://0x7f.0.0.1/"), "http://127.0.0.1");
+    }
 
     fn base() -> BaseUrl {
         BaseUrl::parse("http://127.0.0.1:8787/v1/").unwrap()

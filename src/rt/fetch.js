@@ -68,6 +68,15 @@ export function headerLines(res) {
   return lines;
 }
 
+/** `new URL(url).origin`, or undefined if the platform refuses the URL. */
+export function urlOrigin(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Read a body the platform's way: 0 text, 1 ArrayBuffer, 2 Blob, 3 the ReadableStream. */
 export function read(res, kind) {
   if (kind === 1) return res.arrayBuffer();

@@ -27,6 +27,13 @@ extern "C" {
     #[wasm_bindgen(js_name = headerLines)]
     fn header_lines(res: &web_sys::Response) -> String;
     fn read(res: &web_sys::Response, kind: u8) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = urlOrigin)]
+    fn url_origin_js(url: &str) -> Option<String>;
+}
+
+/// `new URL(url).origin`, or `None` if the platform's URL parser refuses `url`.
+pub(crate) fn url_origin(url: &str) -> Option<String> {
+    url_origin_js(url)
 }
 
 /// How to read a body: the platform's `text()`, `arrayBuffer()`, `blob()` or the stream.
