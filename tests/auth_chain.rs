@@ -320,3 +320,43 @@ fn bad_auth_configuration_is_an_error() {
         .unwrap_err();
     assert_eq!(err.kind(), Kind::InvalidHeader);
 }
+
+/// Answers every request with one fixed token answer.
+struct FixedAnswer(String);
+
+impl Transport for FixedAnswer {
+    fn send(&self, _req: Request) -> LocalBoxFuture<'_, Result<Response>> {
+        let res = json_response(200, self.0.clone());
+        Box::pin(async move { Ok(res) })
+    }
+}
+
+#[test]
+fn a_token_answer_over_64_kib_is_garbage_and_is_not_parsed() {
+    let answer = |padding: usize| {
+        let mut body = String::from("{");
+        for i in 0..padding {
+            body.push_str(&format!("\"k{i:07}\":1,"));
+        }
+        body.push_str(r#""access_token":"a.b.c","refresh_token":"r1"}"#);
+        body
+    };
+    let refresh = |body: String| {
+        let client = Client::builder()
+            .base_url("http://api.test")
+            .transport(FixedAnswer(body))
+            .auth(AuthConfig::new().refresh_endpoint(endpoint()))
+            .build()
+            .unwrap();
+        let auth = client.auth().unwrap().clone();
+        auth.set_tokens(Tokens::new("old", Some("r0".into())))
+            .unwrap();
+        block_on(auth.refresh())
+    };
+    // 4,000 keys (52 KB) are read; 40,000 (520 KB) used to freeze the page while being parsed.
+    assert!(refresh(answer(4_000)).is_ok());
+    let err = refresh(answer(40_000)).unwrap_err();
+    assert!(err.is_session_expired(), "{err}");
+    assert_eq!(err.cause().map(|c| c.kind()), Some(Kind::Decode));
+    assert!(err.to_string().contains("64 KiB"), "{err}");
+}
