@@ -63,6 +63,8 @@ pub(crate) enum Decision {
     FailFast(Error),
 }
 
+/// Every setting takes any value without panicking: waits are computed in saturating
+/// arithmetic and each sleep is clamped to [`MAX_DELAY`](crate::time::MAX_DELAY).
 impl RetryPolicy {
     /// The defaults (see the type's docs).
     pub fn new() -> Self {
