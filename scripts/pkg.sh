@@ -3,10 +3,20 @@
 # --target web → wasm-opt -Oz → the hand-written files from pkg-template/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Nothing to do when no input changed since the last build (make demo starts in seconds).
+stamp=$( (rustc --version; wasm-bindgen --version; cat Cargo.toml Cargo.lock package-lock.json scripts/pkg.sh \
+  LICENSE-MIT LICENSE-APACHE; find src pkg-template -type f | sort | xargs cat) | sha256sum | cut -c1-16)
+if [ -f pkg/.stamp ] && [ "$(cat pkg/.stamp)" = "$stamp" ]; then
+  echo "pkg/ is up to date"
+  exit 0
+fi
 cargo build -q --lib --release --target wasm32-unknown-unknown --no-default-features --features js
-rm -rf pkg
+# Build into a temporary directory and swap it in at the end: a running `make demo` server never
+# sees a half-built or missing pkg/.
+out=pkg.tmp
+rm -rf "$out"
 wasm-bindgen target/wasm32-unknown-unknown/release/tokenfetch.wasm \
-  --target web --out-dir pkg --out-name tokenfetch_engine --no-typescript
+  --target web --out-dir "$out" --out-name tokenfetch_engine --no-typescript
 # wasm-opt from the npm package binaryen (Debian's is too old for wasm-bindgen's reference
 # types); the --enable flags are the features rustc enables by default for wasm32. The module
 # never uses the first 1 KB of memory and starts zero-filled (-0.2 KB gzip); -tnh/-iit would
@@ -14,17 +24,23 @@ wasm-bindgen target/wasm32-unknown-unknown/release/tokenfetch.wasm \
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   --low-memory-unused --zero-filled-memory \
-  pkg/tokenfetch_engine_bg.wasm -o pkg/tokenfetch_engine_bg.wasm
+  "$out/tokenfetch_engine_bg.wasm" -o "$out/tokenfetch_engine_bg.wasm"
 # The package ships its JS minified (what users download): pkg-template/*.js, readable, are
 # bundled into one tokenfetch.js with a source map; the engine's glue and snippets are minified
 # in place.
-cp pkg-template/package.json pkg-template/README.md pkg-template/tokenfetch.d.ts pkg/
+cp pkg-template/package.json pkg-template/README.md pkg-template/tokenfetch.d.ts \
+  LICENSE-MIT LICENSE-APACHE "$out/"
 esbuild=node_modules/.bin/esbuild
 "$esbuild" pkg-template/tokenfetch.js --bundle --format=esm --minify --sourcemap \
-  --external:./tokenfetch_engine.js --outfile=pkg/tokenfetch.js --log-level=warning
-for f in pkg/tokenfetch_engine.js pkg/snippets/*/src/rt/fetch.js; do
+  --external:./tokenfetch_engine.js --outfile="$out/tokenfetch.js" --log-level=warning
+for f in "$out"/tokenfetch_engine.js "$out"/snippets/*/src/rt/fetch.js; do
   # (wasm-bindgen lists its snippet once per import: duplicate keys, harmless.)
   "$esbuild" "$f" --format=esm --minify --outfile="$f" --allow-overwrite --log-level=warning \
     --log-override:duplicate-object-key=silent
 done
+echo "$stamp" >"$out/.stamp"
+rm -rf pkg.old
+[ -d pkg ] && mv pkg pkg.old
+mv "$out" pkg
+rm -rf pkg.old
 echo "built pkg/ ($(wc -c <pkg/tokenfetch_engine_bg.wasm) bytes of wasm)"

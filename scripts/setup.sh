@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Installs whatever this machine lacks to build and test tokenfetch. Safe to run again:
-# each step is skipped when the right version is already there.
+# Installs whatever this machine lacks. Safe to run again: each step is skipped when the right
+# version is already there.
+#   scripts/setup.sh build   what `make pkg` and `make demo` need: the wasm target,
+#                            wasm-bindgen-cli, the npm dev dependencies (esbuild, binaryen)
+#   scripts/setup.sh test    the above, plus what only the tests need: wasm-pack, Chromium and
+#                            chromedriver, the bench's peers
 set -euo pipefail
 cd "$(dirname "$0")/.."
+need=${1:-test}
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -21,14 +26,16 @@ if [ "$have" != "$want" ] || ! command -v wasm-bindgen-test-runner >/dev/null; t
   cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
-if ! command -v wasm-pack >/dev/null; then
+if [ "$need" = test ] && ! command -v wasm-pack >/dev/null; then
   say "installing wasm-pack (about 3 minutes)"
   cargo install wasm-pack
 fi
 
 missing=()
-command -v chromium >/dev/null || missing+=(chromium)
-command -v chromedriver >/dev/null || missing+=(chromium-driver)
+if [ "$need" = test ]; then
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian"
   as_root apt-get update -qq
@@ -44,7 +51,7 @@ if [ -f package.json ]; then
   fi
 fi
 # The bench's peers (axios, ky, ...) and esbuild live in bench/, apart from the package's.
-if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
+if [ "$need" = test ] && { [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; }; then
   say "installing the bench's npm dependencies"
   (cd bench && npm install --no-audit --no-fund)
 fi
