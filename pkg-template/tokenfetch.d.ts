@@ -182,6 +182,11 @@ export interface RequestConfig<D = RequestData> {
   validateStatus?: ((status: number) => boolean) | null;
 }
 
+/** The config a request interceptor gets: a private copy whose `headers` always exist. */
+export type InterceptedConfig<D = RequestData> = RequestConfig<D> & {
+  headers: Record<string, string | number | boolean | null | undefined>;
+};
+
 export interface TokenfetchResponse<T = unknown> {
   data: T;
   status: number;
@@ -245,7 +250,7 @@ export interface TokenfetchClient {
   patch<T = unknown, D = RequestData>(url: string, data?: D, config?: RequestConfig<D>): Promise<TokenfetchResponse<T>>;
   readonly auth: Auth;
   readonly interceptors: {
-    readonly request: InterceptorManager<RequestConfig>;
+    readonly request: InterceptorManager<InterceptedConfig>;
     readonly response: InterceptorManager<TokenfetchResponse>;
   };
   on<K extends EventType | "*">(

@@ -51,6 +51,7 @@ step package scripts/pkg.sh
 # (the required figure is 50,000 bytes gzip; see ARCHITECTURE.md "Size").
 step size-budget node scripts/size.mjs --budget 93000
 step types npx --no-install tsc -p tests/types
+step readme-types node scripts/readme-ts.mjs
 if scripts/server.sh start; then
   # Every integration test file in headless Chromium (windows and workers), then the Node one.
   step browser-tests wasm-pack test --headless --chrome -- --test '*'

@@ -2,15 +2,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { transformSync } from "esbuild";
 import { tenant } from "./helpers.mjs";
 
 for (const path of ["README.md", "pkg-template/README.md"]) test(`the ${path} JavaScript example runs as written`, async () => {
   const readme = readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
-  const block = readme.match(/```js\n([\s\S]*?)```/);
-  assert.ok(block, `no \`\`\`js block in ${path}`);
+  const block = readme.match(/```ts\n([\s\S]*?)```/);
+  assert.ok(block, `no \`\`\`ts block in ${path}`);
   const base = tenant("readme");
   const pkg = new URL("../../pkg/tokenfetch.js", import.meta.url).href;
-  const code = block[1]
+  // The snippet is TypeScript (checked by tsc --strict in `make test`): strip the types.
+  const code = transformSync(block[1], { loader: "ts", format: "esm" }).code
     .replace('from "tokenfetch"', `from ${JSON.stringify(pkg)}`)
     .replaceAll('"http://127.0.0.1:8787"', JSON.stringify(base));
   const dir = new URL("../../target/readme/", import.meta.url);
