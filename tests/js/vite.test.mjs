@@ -1,7 +1,7 @@
 // Bundler use: a tiny Vite app imports "tokenfetch", builds, and the built app runs in Chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join } from "node:path";
@@ -11,9 +11,13 @@ const dist = new URL("../../target/vite-app/", import.meta.url).pathname;
 let chromium;
 let server;
 before(async () => {
-  execFileSync("npx", ["--no-install", "vite", "build", "--config", "tests/vite-app/vite.config.mjs"], {
-    stdio: "inherit",
+  const build = spawnSync("npx", ["--no-install", "vite", "build", "--config", "tests/vite-app/vite.config.mjs"], {
+    encoding: "utf8",
   });
+  const output = `${build.stdout}${build.stderr}`;
+  assert.equal(build.status, 0, output);
+  // The Node-only path of init() is invisible to bundlers: no "externalized" warning.
+  assert.doesNotMatch(output, /externalized|node:fs/, output);
   // Serve the build from its own origin; the API (the test server) is cross-origin with CORS.
   const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
   server = createServer((req, res) => {
