@@ -48,7 +48,8 @@ pub fn tenant_router(state: AppState) -> Router<AppState> {
         .route("/api/scope", get(api::scope))
         .route("/api/basic", get(api::basic))
         .route("/api/slow", get(api::slow))
-        .route("/api/flaky/{key}", any(api::flaky));
+        .route("/api/flaky/{key}", any(api::flaky))
+        .route("/api/upload", post(transfer::api_upload));
     let public = Router::new()
         .route("/echo", any(echo::echo))
         .route("/headers", get(echo::headers))

@@ -7,13 +7,25 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use sha2::{Digest, Sha256};
+
 use crate::error::{ApiError, ApiResult};
+use crate::record::Authed;
 use crate::input::QueryMap;
 
 /// Largest body `/download` will produce.
 const MAX_DOWNLOAD: u64 = 100_000_000;
 
-/// `POST /upload` (multipart/form-data) → `{"parts":[...],"total_bytes"}`.
+/// `POST /api/upload`: `/upload` behind a valid access token (to test replays of uploads).
+pub async fn api_upload(
+    _auth: Authed,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> ApiResult<Json<Value>> {
+    upload(multipart).await
+}
+
+/// `POST /upload` (multipart/form-data) → `{"parts":[{name, filename, content_type, size,
+/// sha256}],"total_bytes"}`, so tests compare checksums, not lengths.
 pub async fn upload(multipart: Result<Multipart, MultipartRejection>) -> ApiResult<Json<Value>> {
     let mut multipart =
         multipart.map_err(|e| ApiError::invalid_request(format!("not multipart: {e}")))?;
@@ -27,12 +39,16 @@ pub async fn upload(multipart: Result<Multipart, MultipartRejection>) -> ApiResu
         let filename = field.file_name().map(str::to_string);
         let content_type = field.content_type().map(str::to_string);
         let mut size: u64 = 0;
+        let mut hash = Sha256::new();
         while let Some(chunk) = field.chunk().await.map_err(bad)? {
             size += chunk.len() as u64;
+            hash.update(&chunk);
         }
         total += size;
+        let sha256: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
         parts.push(json!({
             "name": name, "filename": filename, "content_type": content_type, "size": size,
+            "sha256": sha256,
         }));
     }
     Ok(Json(json!({ "parts": parts, "total_bytes": total })))
