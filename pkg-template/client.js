@@ -85,9 +85,12 @@ class Auth {
 export class TokenfetchClient {
   #engine;
   #listeners = [];
+  /** Client-level transforms and params serializer (a request's own replace them). */
+  #defaults;
 
   constructor(Engine, config) {
-    const { json, hooks } = opt.clientConfig(config);
+    const { json, hooks, js } = opt.clientConfig(config);
+    this.#defaults = js;
     hooks.onEvent = (flat) => this.#deliver(flat);
     const expired = hooks.onSessionExpired;
     if (expired) hooks.onSessionExpired = (e) => expired(fromEngine(e));
@@ -177,6 +180,13 @@ export class TokenfetchClient {
     // Read again: an interceptor may have returned anything, even a Proxy.
     const config = opt.read(intercepted, "", REQUEST_KEYS);
     if (config.headers === undefined) config.headers = {};
+    for (const key of ["transformRequest", "transformResponse", "paramsSerializer"]) {
+      if (config[key] === undefined && this.#defaults[key] !== undefined) config[key] = this.#defaults[key];
+    }
+    // axios semantics: each transformRequest gets (data, headers) and returns the new data.
+    if (config.transformRequest !== undefined) {
+      for (const f of opt.transforms("transformRequest", config.transformRequest)) config.data = f.call(config, config.data, config.headers);
+    }
     const args = engineArgs(config);
     let raw;
     try {
@@ -185,6 +195,12 @@ export class TokenfetchClient {
       throw fromEngine(e, { ...config });
     }
     const response = shapeResponse(raw, config);
+    // Applied to the parsed data (axios's default JSON parsing has already happened).
+    if (config.transformResponse !== undefined) {
+      for (const f of opt.transforms("transformResponse", config.transformResponse)) {
+        response.data = f.call(config, response.data, response.headers, response.status);
+      }
+    }
     const validate = config.validateStatus;
     const ok = validate === null || (validate === undefined ? response.status >= 200 && response.status < 300 : !!validate(response.status));
     if (ok) return response;

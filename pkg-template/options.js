@@ -154,15 +154,31 @@ function refreshEndpoint(value, hooks) {
   return out;
 }
 
-const CLIENT_KEYS = ["baseURL", "timeout", "headers", "withCredentials", "auth", "retry", "dedupe", "rateLimit", "log"];
+const CLIENT_KEYS = [
+  "baseURL", "timeout", "headers", "withCredentials", "auth", "retry", "dedupe", "rateLimit", "log", "transformRequest",
+  "transformResponse", "paramsSerializer",
+];
 
-/** A client config as the engine takes it: `{ json, hooks }` (hooks: the functions). */
+/** `transformRequest` / `transformResponse`: a function or an array of functions. */
+export function transforms(name, v) {
+  const list = Array.isArray(v) ? v : [v];
+  list.forEach((f, i) => func(Array.isArray(v) ? `${name}[${i}]` : name, f));
+  return list;
+}
+
+/**
+ * A client config as the engine takes it: `{ json, hooks, js }` (hooks: the functions the engine
+ * calls; js: what stays in JS — transforms and the params serializer).
+ */
 export function clientConfig(value) {
   const o = read(value, "", CLIENT_KEYS);
   const hooks = Object.create(null);
+  const js = Object.create(null);
   const out = {};
   for (const [key, v] of Object.entries(o)) {
-    if (key === "baseURL") out.baseURL = string(key, v);
+    if (key === "transformRequest" || key === "transformResponse") js[key] = transforms(key, v);
+    else if (key === "paramsSerializer") js.paramsSerializer = v;
+    else if (key === "baseURL") out.baseURL = string(key, v);
     else if (key === "timeout") out.timeout = millis(key, v);
     else if (key === "headers") out.headers = headerPairs(key, v);
     else if (key === "withCredentials" || key === "dedupe") out[key] = boolean(key, v);
@@ -178,5 +194,5 @@ export function clientConfig(value) {
       else if (v !== false) out.log = { redact: strings("log.redact", read(v, "log", ["redact"]).redact ?? []) };
     }
   }
-  return { json: JSON.stringify(out), hooks };
+  return { json: JSON.stringify(out), hooks, js };
 }

@@ -2,10 +2,12 @@
 // its kind), and the engine's answer → the axios-shaped response.
 import { TokenfetchError, badOption } from "./error.js";
 import * as opt from "./options.js";
+import { serializeParams } from "./params.js";
 
 /** Every key a request config may have. */
 export const REQUEST_KEYS = [
-  "url", "method", "params", "headers", "data", "signal", "timeout", "responseType", "skipAuth", "retry", "dedupe", "validateStatus",
+  "url", "method", "params", "paramsSerializer", "headers", "data", "signal", "timeout", "responseType", "skipAuth", "retry",
+  "dedupe", "validateStatus", "withCredentials", "transformRequest", "transformResponse",
 ];
 
 /**
@@ -26,22 +28,6 @@ function isPlain(v) {
 
 function copyOf(name, v) {
   return v === undefined || v === null ? {} : isPlain(v) ? { ...opt.read(v, name, null) } : v;
-}
-
-/** `params` as a query string: a plain object, `URLSearchParams` or `Map` (never dropped). */
-function query(params) {
-  if (params === undefined || params === null) return "";
-  if (params instanceof URLSearchParams) return params.toString();
-  const entries = params instanceof Map ? [...params] : isPlain(params) ? Object.entries(opt.read(params, "params", null)) : undefined;
-  if (!entries) throw badOption("params", "must be an object, URLSearchParams or Map");
-  const search = new URLSearchParams();
-  for (const [key, v] of entries) {
-    if (v === null || v === undefined) continue;
-    if (v instanceof Date) search.append(key, v.toISOString());
-    else if (["string", "number", "boolean"].includes(typeof v)) search.append(String(key), String(v));
-    else throw badOption(`params.${key}`, "must be a string, number, boolean or Date");
-  }
-  return search.toString();
 }
 
 function withQuery(url, qs) {
@@ -83,7 +69,7 @@ const READ = { json: 0, text: 0, arraybuffer: 1, blob: 2 };
 
 /** The arguments of `engine.send` for a validated config. */
 export function engineArgs(c) {
-  const url = withQuery(c.url === undefined ? "" : opt.string("url", c.url), query(c.params));
+  const url = withQuery(c.url === undefined ? "" : opt.string("url", c.url), serializeParams(c.params, c.paramsSerializer));
   const method = c.method === undefined ? "GET" : opt.string("method", c.method).toUpperCase();
   const headers = {};
   const pairs = opt.headerPairs("headers", c.headers);
@@ -94,6 +80,7 @@ export function engineArgs(c) {
   const timeout = c.timeout === undefined ? NaN : opt.millis("timeout", c.timeout);
   let flags = c.skipAuth !== undefined && opt.boolean("skipAuth", c.skipAuth) ? 1 : 0;
   if (c.dedupe !== undefined) flags |= opt.boolean("dedupe", c.dedupe) ? 6 : 2;
+  if (c.withCredentials !== undefined) flags |= opt.boolean("withCredentials", c.withCredentials) ? 24 : 8;
   const retry = c.retry === undefined ? undefined : JSON.stringify(opt.retry("retry", c.retry));
   if (c.signal !== undefined && !(typeof AbortSignal === "function" && c.signal instanceof AbortSignal)) {
     throw badOption("signal", "must be an AbortSignal");

@@ -145,6 +145,10 @@ export interface ClientConfig {
   dedupe?: boolean;
   rateLimit?: RateLimitOptions;
   log?: boolean | LogOptions;
+  /** Defaults for every request (a request's own replace them). */
+  transformRequest?: TransformRequest | TransformRequest[];
+  transformResponse?: TransformResponse | TransformResponse[];
+  paramsSerializer?: ParamsSerializer;
 }
 
 export type ResponseType = "json" | "text" | "blob" | "arraybuffer";
@@ -164,11 +168,31 @@ export type RequestData =
   | boolean
   | null;
 
+/** A function `(params) => query string`, or axios's options object. */
+export type ParamsSerializer =
+  | ((params: any) => string)
+  | {
+      /** `false` (default): `a[]=1`; `true`: `a[0]=1`; `null`: `a=1`. */
+      indexes?: boolean | null;
+      encode?: (value: string) => string;
+      serialize?: (params: any, options: object) => string;
+    };
+export type TransformRequest = (this: RequestConfig, data: any, headers: Record<string, string | number | boolean | null | undefined>) => any;
+export type TransformResponse = (this: RequestConfig, data: any, headers: Record<string, string>, status: number) => any;
+
 export interface RequestConfig<D = RequestData> {
   url?: string;
   method?: string;
-  /** A plain object, `URLSearchParams` or `Map`; `Date` values become ISO strings. */
-  params?: Record<string, string | number | boolean | Date | null | undefined> | URLSearchParams | Map<string, string | number | boolean | Date>;
+  /** A plain object (arrays as `a[]=1`, nested objects as `a[b]=1`, dates as ISO strings, as
+   * axios does), `URLSearchParams` or `Map`. */
+  params?: Record<string, unknown> | URLSearchParams | Map<string, unknown>;
+  paramsSerializer?: ParamsSerializer;
+  /** Send cookies cross-origin for this request (overrides the client's). */
+  withCredentials?: boolean;
+  /** Functions `(data, headers) => data` run before the body is built (axios semantics). */
+  transformRequest?: TransformRequest | TransformRequest[];
+  /** Functions `(data, headers, status) => data` run on the parsed data. */
+  transformResponse?: TransformResponse | TransformResponse[];
   headers?: Record<string, string | number | boolean | null | undefined>;
   data?: D;
   signal?: AbortSignal;

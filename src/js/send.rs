@@ -12,13 +12,16 @@ use crate::error::{Error, Kind, Result};
 use crate::http::json;
 use crate::rt::cancel::CancelHandle;
 use crate::rt::fetch::Read;
-use crate::{Body, Client, Method, RequestBuilder, Response};
+use crate::{Body, Client, Credentials, Method, RequestBuilder, Response};
 
 /// `flags` bit: send without the token.
 const SKIP_AUTH: u32 = 1;
 /// `flags` bit: the request says whether to de-duplicate (the value is the next bit).
 const DEDUPE_SET: u32 = 2;
 const DEDUPE_ON: u32 = 4;
+/// `flags` bit: the request says whether to send cookies cross-origin (the value is the next bit).
+const CREDENTIALS_SET: u32 = 8;
+const CREDENTIALS_INCLUDE: u32 = 16;
 
 /// The arguments of `Engine::send`.
 pub(super) struct Args<'a> {
@@ -103,6 +106,12 @@ fn build(client: &Client, args: Args<'_>) -> Result<RequestBuilder> {
     }
     if args.flags & DEDUPE_SET != 0 {
         builder = builder.dedupe(args.flags & DEDUPE_ON != 0);
+    }
+    if args.flags & CREDENTIALS_SET != 0 {
+        builder = builder.credentials(match args.flags & CREDENTIALS_INCLUDE != 0 {
+            true => Credentials::Include,
+            false => Credentials::SameOrigin,
+        });
     }
     if let Some(retry) = args.retry {
         let value = json::parse(&retry).map_err(|_| bad_option("retry", "is not valid"))?;
