@@ -180,7 +180,7 @@ export class TokenfetchClient {
     // Read again: an interceptor may have returned anything, even a Proxy.
     const config = opt.read(intercepted, "", REQUEST_KEYS);
     if (config.headers === undefined) config.headers = {};
-    for (const key of ["transformRequest", "transformResponse", "paramsSerializer"]) {
+    for (const key of ["transformRequest", "transformResponse", "paramsSerializer", "maxContentLength", "maxBodyLength"]) {
       if (config[key] === undefined && this.#defaults[key] !== undefined) config[key] = this.#defaults[key];
     }
     // axios semantics: each transformRequest gets (data, headers) and returns the new data.

@@ -156,7 +156,7 @@ function refreshEndpoint(value, hooks) {
 
 const CLIENT_KEYS = [
   "baseURL", "timeout", "headers", "withCredentials", "auth", "retry", "dedupe", "rateLimit", "log", "transformRequest",
-  "transformResponse", "paramsSerializer",
+  "transformResponse", "paramsSerializer", "maxContentLength", "maxBodyLength",
 ];
 
 /** `transformRequest` / `transformResponse`: a function or an array of functions. */
@@ -177,7 +177,7 @@ export function clientConfig(value) {
   const out = {};
   for (const [key, v] of Object.entries(o)) {
     if (key === "transformRequest" || key === "transformResponse") js[key] = transforms(key, v);
-    else if (key === "paramsSerializer") js.paramsSerializer = v;
+    else if (key === "paramsSerializer" || key === "maxContentLength" || key === "maxBodyLength") js[key] = v;
     else if (key === "baseURL") out.baseURL = string(key, v);
     else if (key === "timeout") out.timeout = millis(key, v);
     else if (key === "headers") out.headers = headerPairs(key, v);

@@ -7,8 +7,26 @@ import { serializeParams } from "./params.js";
 /** Every key a request config may have. */
 export const REQUEST_KEYS = [
   "url", "method", "params", "paramsSerializer", "headers", "data", "signal", "timeout", "responseType", "skipAuth", "retry",
-  "dedupe", "validateStatus", "withCredentials", "transformRequest", "transformResponse",
+  "dedupe", "validateStatus", "withCredentials", "transformRequest", "transformResponse", "maxContentLength", "maxBodyLength",
+  "onDownloadProgress",
 ];
+
+/** `maxContentLength` / `maxBodyLength`: bytes, or -1 (axios's "no limit"). */
+function limit(name, v) {
+  return v === undefined || v === -1 ? NaN : opt.number(name, v, 0, Number.MAX_SAFE_INTEGER, true);
+}
+
+/** The size of a body the engine will send, when it is known (a stream's is not). */
+function bodySize(data, kind) {
+  if (kind === 1) return new TextEncoder().encode(data).length;
+  if (kind === 3) return data.size;
+  if (kind === 2) {
+    let size = 0;
+    for (const [, v] of data.entries()) size += typeof v === "string" ? new TextEncoder().encode(v).length : v.size;
+    return size;
+  }
+  return 0;
+}
 
 /**
  * A private copy of a request config that interceptors may change freely: own known keys,
@@ -75,6 +93,11 @@ export function engineArgs(c) {
   const pairs = opt.headerPairs("headers", c.headers);
   for (let i = 0; i < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
   const [data, kind] = body(c.data, headers);
+  const maxBody = limit("maxBodyLength", c.maxBodyLength);
+  if (maxBody >= 0 && bodySize(data, kind) > maxBody) {
+    throw new TokenfetchError(`the request body is larger than maxBodyLength (${maxBody} bytes)`, "ERR_BAD_REQUEST");
+  }
+  if (c.onDownloadProgress !== undefined) opt.func("onDownloadProgress", c.onDownloadProgress);
   let lines = "";
   for (const [k, v] of Object.entries(headers)) lines += k + "\n" + v + "\n";
   const timeout = c.timeout === undefined ? NaN : opt.millis("timeout", c.timeout);
@@ -88,7 +111,7 @@ export function engineArgs(c) {
   const type = c.responseType ?? "json";
   if (!(type in READ)) throw badOption("responseType", "must be json, text, blob or arraybuffer");
   if (c.validateStatus !== undefined && c.validateStatus !== null) opt.func("validateStatus", c.validateStatus);
-  return [method, url, lines, data, kind, timeout, flags, retry, c.signal, READ[type]];
+  return [method, url, lines, data, kind, timeout, flags, retry, c.signal, READ[type], limit("maxContentLength", c.maxContentLength), c.onDownloadProgress];
 }
 
 /**

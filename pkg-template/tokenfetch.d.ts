@@ -146,6 +146,8 @@ export interface ClientConfig {
   rateLimit?: RateLimitOptions;
   log?: boolean | LogOptions;
   /** Defaults for every request (a request's own replace them). */
+  maxContentLength?: number;
+  maxBodyLength?: number;
   transformRequest?: TransformRequest | TransformRequest[];
   transformResponse?: TransformResponse | TransformResponse[];
   paramsSerializer?: ParamsSerializer;
@@ -180,6 +182,23 @@ export type ParamsSerializer =
 export type TransformRequest = (this: RequestConfig, data: any, headers: Record<string, string | number | boolean | null | undefined>) => any;
 export type TransformResponse = (this: RequestConfig, data: any, headers: Record<string, string>, status: number) => any;
 
+/** A progress event (axios's `AxiosProgressEvent`). */
+export interface ProgressEvent {
+  loaded: number;
+  total?: number;
+  /** `loaded / total`, when the total is known. */
+  progress?: number;
+  /** Bytes since the previous event. */
+  bytes: number;
+  /** Bytes per second so far. */
+  rate?: number;
+  /** Seconds left, when the total is known. */
+  estimated?: number;
+  lengthComputable: boolean;
+  download?: boolean;
+  upload?: boolean;
+}
+
 export interface RequestConfig<D = RequestData> {
   url?: string;
   method?: string;
@@ -189,6 +208,12 @@ export interface RequestConfig<D = RequestData> {
   paramsSerializer?: ParamsSerializer;
   /** Send cookies cross-origin for this request (overrides the client's). */
   withCredentials?: boolean;
+  /** The most bytes the response body may have (-1: no limit); enforced while reading. */
+  maxContentLength?: number;
+  /** The most bytes the request body may have (-1: no limit); checked before sending. */
+  maxBodyLength?: number;
+  /** Progress of the response body, as axios shapes it. */
+  onDownloadProgress?: (event: ProgressEvent) => void;
   /** Functions `(data, headers) => data` run before the body is built (axios semantics). */
   transformRequest?: TransformRequest | TransformRequest[];
   /** Functions `(data, headers, status) => data` run on the parsed data. */

@@ -33,6 +33,7 @@ pub struct Request {
     headers: HeaderMap,
     body: Body,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
     credentials: Credentials,
     cancel: Option<CancelHandle>,
     extensions: Extensions,
@@ -52,6 +53,7 @@ impl Request {
             headers: HeaderMap::new(),
             body: Body::empty(),
             timeout: None,
+            max_body: None,
             credentials: Credentials::default(),
             cancel: None,
             extensions: Extensions::new(),
@@ -94,6 +96,15 @@ impl Request {
     /// Set the per-attempt timeout (`None`: wait as long as the browser does).
     pub fn set_timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = timeout;
+    }
+    /// The most bytes the response body may have (`None`: no limit).
+    pub fn max_body(&self) -> Option<u64> {
+        self.max_body
+    }
+    /// Limit the response body: reading more than `max` bytes cancels the download and fails
+    /// with [`Kind::Body`], also when `Content-Length` is absent or wrong.
+    pub fn set_max_body(&mut self, max: Option<u64>) {
+        self.max_body = max;
     }
     /// The credentials mode.
     pub fn credentials(&self) -> Credentials {

@@ -244,29 +244,49 @@ impl fmt::Debug for Response {
 pub(crate) struct FetchBody {
     raw: web_sys::Response,
     attempt: Attempt,
+    /// The request's `max_body`.
+    limit: Option<u64>,
 }
 
 #[cfg(target_arch = "wasm32")]
 impl FetchBody {
-    pub(crate) fn new(raw: web_sys::Response, attempt: Attempt) -> Self {
-        FetchBody { raw, attempt }
+    pub(crate) fn new(raw: web_sys::Response, attempt: Attempt, limit: Option<u64>) -> Self {
+        FetchBody {
+            raw,
+            attempt,
+            limit,
+        }
     }
 
     /// Read the whole body as bytes.
     pub(crate) async fn read(self) -> Result<Vec<u8>> {
-        let buffer = self.attempt.read(&self.raw, Read::ArrayBuffer).await?;
+        let none = wasm_bindgen::JsValue::UNDEFINED;
+        let buffer = self
+            .attempt
+            .read(&self.raw, Read::ArrayBuffer, self.limit, &none)
+            .await?;
         Ok(js_sys::Uint8Array::new(&buffer).to_vec())
     }
 
     /// Read the whole body as text (the platform decodes it).
     pub(crate) async fn read_text(self) -> Result<String> {
-        let text = self.attempt.read(&self.raw, Read::Text).await?;
+        let none = wasm_bindgen::JsValue::UNDEFINED;
+        let text = self
+            .attempt
+            .read(&self.raw, Read::Text, self.limit, &none)
+            .await?;
         Ok(text.as_string().unwrap_or_default())
     }
 
     /// Read the body the platform's way (text, `ArrayBuffer`, `Blob` or the stream).
     #[cfg(feature = "js")]
-    pub(crate) async fn read_js(self, kind: Read) -> Result<wasm_bindgen::JsValue> {
-        self.attempt.read(&self.raw, kind).await
+    pub(crate) async fn read_js(
+        self,
+        kind: Read,
+        on_progress: &wasm_bindgen::JsValue,
+    ) -> Result<wasm_bindgen::JsValue> {
+        self.attempt
+            .read(&self.raw, kind, self.limit, on_progress)
+            .await
     }
 }

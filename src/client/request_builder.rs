@@ -127,6 +127,15 @@ impl RequestBuilder {
         })
     }
 
+    /// Refuse a response body larger than `bytes`: the download is canceled and reading it fails
+    /// with [`Kind::Body`](crate::Kind::Body) (also when `Content-Length` is absent or wrong).
+    pub fn max_body_size(self, bytes: u64) -> Self {
+        self.map(|r| {
+            r.set_max_body(Some(bytes));
+            Ok(())
+        })
+    }
+
     /// No timeout for this request, whatever the client's is.
     pub fn no_timeout(self) -> Self {
         self.map(|r| {

@@ -29,13 +29,26 @@ fn code(error: &Error) -> &'static str {
 
 /// `[code, message, status | undefined]` for `tokenfetch.js`.
 pub(super) fn to_js(error: &Error) -> JsValue {
+    with_code(error, code(error))
+}
+
+/// Like [`to_js`], for an error met while reading the response: a body that cannot be taken
+/// (over `maxContentLength`) is the response's fault, `ERR_BAD_RESPONSE`.
+pub(super) fn to_js_response(error: &Error) -> JsValue {
+    match error.kind() {
+        Kind::Body => with_code(error, "ERR_BAD_RESPONSE"),
+        _ => to_js(error),
+    }
+}
+
+fn with_code(error: &Error, code: &'static str) -> JsValue {
     let status = error
         .status()
         .map_or(JsValue::UNDEFINED, |s| JsValue::from(s.as_u16()));
     let mut message = String::new();
     error.write_message(&mut message);
     Array::of3(
-        &JsValue::from_str(code(error)),
+        &JsValue::from_str(code),
         &JsValue::from_str(&message),
         &status,
     )

@@ -129,6 +129,8 @@ impl Engine {
         retry: Option<String>,
         signal: Option<web_sys::AbortSignal>,
         read: u8,
+        max_body: f64,
+        on_progress: JsValue,
     ) -> Promise {
         let args = send::Args {
             method,
@@ -141,6 +143,8 @@ impl Engine {
             retry,
             signal,
             read,
+            max_body,
+            on_progress,
         };
         send::send(&self.client, args)
     }

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::config::{bad_option, millis, retry_policy, MAX_MS};
-use super::errors::to_js;
+use super::errors::{to_js, to_js_response};
 use crate::error::{Error, Kind, Result};
 use crate::http::json;
 use crate::rt::cancel::CancelHandle;
@@ -41,6 +41,10 @@ pub(super) struct Args<'a> {
     pub signal: Option<web_sys::AbortSignal>,
     /// How to read the body: 0 text, 1 `ArrayBuffer`, 2 `Blob`.
     pub read: u8,
+    /// The most bytes the response body may have; `NaN` or 0: no limit.
+    pub max_body: f64,
+    /// `onDownloadProgress`, or `undefined`.
+    pub on_progress: JsValue,
 }
 
 fn body(value: JsValue, kind: u8) -> Result<Option<Body>> {
@@ -113,6 +117,13 @@ fn build(client: &Client, args: Args<'_>) -> Result<RequestBuilder> {
             false => Credentials::SameOrigin,
         });
     }
+    let max = args.max_body;
+    if max > 9_007_199_254_740_991.0 {
+        return Err(bad_option("maxContentLength", "is out of range"));
+    }
+    if max > 0.0 {
+        builder = builder.max_body_size(max as u64);
+    }
     if let Some(retry) = args.retry {
         let value = json::parse(&retry).map_err(|_| bad_option("retry", "is not valid"))?;
         builder = builder.retry(retry_policy(&value, "retry")?);
@@ -121,9 +132,9 @@ fn build(client: &Client, args: Args<'_>) -> Result<RequestBuilder> {
 }
 
 /// The body as `data`'s raw form: a string, an `ArrayBuffer` or a `Blob`.
-async fn read(response: Response, kind: Read) -> Result<JsValue> {
+async fn read(response: Response, kind: Read, on_progress: &JsValue) -> Result<JsValue> {
     let response = match response.into_fetch_body() {
-        Ok(body) => return body.read_js(kind).await,
+        Ok(body) => return body.read_js(kind, on_progress).await,
         Err(buffered) => buffered,
     };
     let content_type = response
@@ -146,8 +157,13 @@ async fn read(response: Response, kind: Read) -> Result<JsValue> {
     })
 }
 
-async fn run(builder: RequestBuilder, cancel: CancelHandle, kind: Read) -> Result<JsValue> {
-    let response = builder.send().await?;
+async fn run(
+    builder: RequestBuilder,
+    cancel: CancelHandle,
+    kind: Read,
+    on_progress: JsValue,
+) -> std::result::Result<JsValue, JsValue> {
+    let response = builder.send().await.map_err(|e| to_js(&e))?;
     let status = response.status();
     let mut lines = String::new();
     for (name, value) in response.headers().iter() {
@@ -156,7 +172,10 @@ async fn run(builder: RequestBuilder, cancel: CancelHandle, kind: Read) -> Resul
         lines.push_str(value);
         lines.push('\n');
     }
-    let data = cancel.race(read(response, kind)).await?;
+    let data = cancel
+        .race(read(response, kind, &on_progress))
+        .await
+        .map_err(|e| to_js_response(&e))?;
     let out = Array::of3(
         &JsValue::from(status.as_u16()),
         &JsValue::from_str(status.canonical_reason().unwrap_or("")),
@@ -174,6 +193,7 @@ pub(super) fn send(client: &Client, mut args: Args<'_>) -> Promise {
         _ => Read::Text,
     };
     let cancel = CancelHandle::new();
+    let on_progress = std::mem::replace(&mut args.on_progress, JsValue::UNDEFINED);
     let link = args.signal.take().and_then(|s| AbortLink::new(s, &cancel));
     let signaled = link.is_some() || cancel.is_canceled();
     let builder = match build(client, args) {
@@ -182,8 +202,8 @@ pub(super) fn send(client: &Client, mut args: Args<'_>) -> Promise {
         Err(error) => return Promise::reject(&to_js(&error)),
     };
     future_to_promise(async move {
-        let result = run(builder, cancel, kind).await;
+        let result = run(builder, cancel, kind, on_progress).await;
         drop(link);
-        result.map_err(|e| to_js(&e))
+        result
     })
 }

@@ -77,10 +77,65 @@ export function urlOrigin(url) {
   }
 }
 
-/** Read a body the platform's way: 0 text, 1 ArrayBuffer, 2 Blob, 3 the ReadableStream. */
-export function read(res, kind) {
-  if (kind === 1) return res.arrayBuffer();
-  if (kind === 2) return res.blob();
-  if (kind === 3) return Promise.resolve(res.body);
-  return res.text();
+/**
+ * Read a body the platform's way: 0 text, 1 ArrayBuffer, 2 Blob. With a `limit` (> 0 bytes)
+ * or an `onProgress` function the body is read chunk by chunk: over the limit the download is
+ * canceled and the promise rejects with a RangeError (`tokenfetchTooLarge`), also when
+ * Content-Length is absent or wrong; `onProgress` gets axios-shaped progress events.
+ */
+export async function read(res, kind, limit, onProgress) {
+  const streamed = limit > 0 || typeof onProgress === "function";
+  if (!streamed || !res.body) {
+    if (kind === 1) return res.arrayBuffer();
+    if (kind === 2) return res.blob();
+    return res.text();
+  }
+  const header = Number(res.headers.get("content-length"));
+  const total = Number.isFinite(header) && header >= 0 && res.headers.has("content-length") ? header : undefined;
+  const tooLarge = () => Object.assign(new RangeError(`the response body is larger than ${limit} bytes (maxContentLength)`), { tokenfetchTooLarge: true });
+  if (limit > 0 && total > limit) {
+    await res.body.cancel();
+    throw tooLarge();
+  }
+  const reader = res.body.getReader();
+  const chunks = [];
+  const start = performance.now();
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    loaded += value.byteLength;
+    if (limit > 0 && loaded > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+    if (typeof onProgress === "function") {
+      const seconds = (performance.now() - start) / 1000;
+      const rate = seconds > 0 ? loaded / seconds : undefined;
+      try {
+        onProgress({
+          loaded,
+          total,
+          progress: total ? loaded / total : undefined,
+          bytes: value.byteLength,
+          rate,
+          estimated: total && rate ? (total - loaded) / rate : undefined,
+          lengthComputable: total !== undefined,
+          download: true,
+        });
+      } catch {
+        // A throwing progress listener must not break the download.
+      }
+    }
+  }
+  const blob = new Blob(chunks, { type: res.headers.get("content-type") ?? "" });
+  if (kind === 1) return blob.arrayBuffer();
+  if (kind === 2) return blob;
+  return blob.text();
+}
+
+/** True for the rejection of a body over its limit. */
+export function isTooLarge(error) {
+  return error instanceof RangeError && error.tokenfetchTooLarge === true;
 }

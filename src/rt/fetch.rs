@@ -26,7 +26,14 @@ extern "C" {
     fn finish(attempt: &JsValue);
     #[wasm_bindgen(js_name = headerLines)]
     fn header_lines(res: &web_sys::Response) -> String;
-    fn read(res: &web_sys::Response, kind: u8) -> js_sys::Promise;
+    fn read(
+        res: &web_sys::Response,
+        kind: u8,
+        limit: f64,
+        on_progress: &JsValue,
+    ) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = isTooLarge)]
+    fn is_too_large(error: &JsValue) -> bool;
     #[wasm_bindgen(js_name = urlOrigin)]
     fn url_origin_js(url: &str) -> Option<String>;
 }
@@ -98,11 +105,26 @@ impl Attempt {
         })
     }
 
-    /// Read `res`'s body the platform's way, then finish the attempt.
-    pub async fn read(mut self, res: &web_sys::Response, kind: Read) -> Result<JsValue> {
-        let result = JsFuture::from(read(res, kind as u8))
+    /// Read `res`'s body the platform's way, then finish the attempt. Over `limit` bytes
+    /// (if any) the download is canceled: [`Kind::Body`]. `on_progress` (a JS function or
+    /// `undefined`) gets progress events.
+    pub async fn read(
+        mut self,
+        res: &web_sys::Response,
+        kind: Read,
+        limit: Option<u64>,
+        on_progress: &JsValue,
+    ) -> Result<JsValue> {
+        let limit = limit.map_or(0.0, |l| l as f64);
+        let result = JsFuture::from(read(res, kind as u8, limit, on_progress))
             .await
-            .map_err(|e| self.rejection(&e));
+            .map_err(|e| {
+                if is_too_large(&e) {
+                    Error::new(Kind::Body, js_message(&e))
+                } else {
+                    self.rejection(&e)
+                }
+            });
         self.finish();
         result
     }

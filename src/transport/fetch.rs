@@ -68,7 +68,7 @@ async fn fetch(req: Request) -> Result<Response> {
         headers_of(&raw),
         url,
         raw.redirected(),
-        FetchBody::new(raw, attempt),
+        FetchBody::new(raw, attempt, req.max_body()),
     ))
 }
 

@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ApiResult};
-use crate::record::Authed;
 use crate::input::QueryMap;
+use crate::record::Authed;
 
 /// Largest body `/download` will produce.
 const MAX_DOWNLOAD: u64 = 100_000_000;
@@ -55,12 +55,23 @@ pub async fn upload(multipart: Result<Multipart, MultipartRejection>) -> ApiResu
 }
 
 /// `GET /download?bytes=N` → N bytes of `application/octet-stream`, byte i = i % 251.
+/// `&length=none` streams them in 64 KiB chunks without a `Content-Length` (a client cannot
+/// trust the header to enforce a size limit).
 pub async fn download(q: QueryMap) -> ApiResult<Response> {
     let n: u64 = q.num("bytes", 1_000_000)?;
     if n > MAX_DOWNLOAD {
         return Err(ApiError::invalid_request(format!(
             "bytes must be <= {MAX_DOWNLOAD}"
         )));
+    }
+    if q.get("length") == Some("none") {
+        let chunks = (0..n).step_by(65_536).map(move |start| {
+            let end = (start + 65_536).min(n);
+            let chunk: Vec<u8> = (start..end).map(|i| (i % 251) as u8).collect();
+            Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk))
+        });
+        let body = axum::body::Body::from_stream(futures::stream::iter(chunks));
+        return Ok(([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response());
     }
     let body: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
     Ok((

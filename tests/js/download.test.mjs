@@ -1,0 +1,73 @@
+// Downloads: progress events as axios shapes them, and maxContentLength enforced while reading
+// (also without a Content-Length), cancelling the download.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { useChromium, tenant } from "./helpers.mjs";
+
+const ctx = useChromium({ before, after });
+
+test("onDownloadProgress: monotonic, ends at total, for a 5 MB download", async () => {
+  const base = tenant("js-download-progress");
+  const out = await ctx.inPage(async (tf, { base }) => {
+    const api = tf.createClient({ baseURL: base });
+    const events = [];
+    const res = await api.get("/download", {
+      params: { bytes: 5_000_000 },
+      responseType: "arraybuffer",
+      onDownloadProgress: (e) => events.push(e),
+    });
+    const bytes = new Uint8Array(res.data);
+    return {
+      size: bytes.length,
+      sample: [bytes[0], bytes[250], bytes[251], bytes[4_999_999]],
+      count: events.length,
+      monotonic: events.every((e, i) => i === 0 || e.loaded > events[i - 1].loaded),
+      last: events.at(-1),
+      keys: Object.keys(events[0]).sort(),
+    };
+  }, { base });
+  assert.equal(out.size, 5_000_000);
+  assert.deepEqual(out.sample, [0, 250, 0, 4_999_999 % 251]);
+  assert.ok(out.count > 1, `${out.count} progress events`);
+  assert.ok(out.monotonic);
+  assert.equal(out.last.loaded, 5_000_000);
+  assert.equal(out.last.total, 5_000_000);
+  assert.equal(out.last.progress, 1);
+  assert.deepEqual(out.keys, ["bytes", "download", "estimated", "lengthComputable", "loaded", "progress", "rate", "total"]);
+});
+
+test("maxContentLength trips near the cap, with and without a Content-Length", async () => {
+  const base = tenant("js-download-cap");
+  const out = await ctx.inPage(async (tf, { base }) => {
+    const api = tf.createClient({ baseURL: base, retry: false });
+    const get = (params, config = {}) =>
+      api.get("/download", { params, responseType: "arraybuffer", ...config }).then((r) => r.data.byteLength, (e) => [e.code, e.message]);
+    return {
+      under: await get({ bytes: 1_000_000 }, { maxContentLength: 1_000_000 }),
+      declared: await get({ bytes: 50_000_000 }, { maxContentLength: 49_999_999 }),
+      streamed: await get({ bytes: 50_000_000, length: "none" }, { maxContentLength: 49_999_999 }),
+      client: await tf.createClient({ baseURL: base, maxContentLength: 10 }).get("/download", { params: { bytes: 11 } }).catch((e) => e.code),
+    };
+  }, { base });
+  assert.equal(out.under, 1_000_000);
+  for (const key of ["declared", "streamed"]) {
+    assert.equal(out[key][0], "ERR_BAD_RESPONSE", key);
+    assert.match(out[key][1], /maxContentLength/, key);
+  }
+  assert.equal(out.client, "ERR_BAD_RESPONSE");
+});
+
+test("maxBodyLength refuses a larger upload before sending it", async () => {
+  const base = tenant("js-upload-cap");
+  const out = await ctx.inPage(async (tf, { base }) => {
+    const api = tf.createClient({ baseURL: base });
+    const form = new FormData();
+    form.append("f", new Blob([new Uint8Array(2000)]));
+    return [
+      await api.post("/echo", "x".repeat(11), { maxBodyLength: 10 }).catch((e) => e.code),
+      await api.post("/upload", form, { maxBodyLength: 1000 }).catch((e) => e.code),
+      (await api.post("/echo", "x".repeat(10), { maxBodyLength: 10 })).status,
+    ];
+  }, { base });
+  assert.deepEqual(out, ["ERR_BAD_REQUEST", "ERR_BAD_REQUEST", 200]);
+});
