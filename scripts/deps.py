@@ -19,7 +19,7 @@ ALLOWED = [{"client", "client::builder", "client::request_builder"}]
 # (`js` is the npm adapter on top of everything.)
 LAYERS = [
     ["error", "http", "rt", "text"],
-    ["body", "extensions", "request", "response", "events", "transport"],
+    ["body", "extensions", "multipart", "request", "response", "events", "transport"],
     ["middleware", "log"],
     ["auth"],
     ["client"],

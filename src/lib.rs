@@ -39,6 +39,7 @@ mod extensions;
 mod http;
 pub mod log;
 pub mod middleware;
+pub mod multipart;
 mod request;
 mod response;
 mod rt;

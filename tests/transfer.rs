@@ -49,3 +49,117 @@ async fn max_body_size_cancels_a_larger_download() {
         .unwrap_err();
     assert_eq!(text.kind(), Kind::Body);
 }
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Five files in two fields plus text fields, built with `multipart::Form`, to an endpoint that
+/// needs the token: the expired token is refreshed once and the replay carries the same bytes.
+#[wasm_bindgen_test]
+async fn a_multipart_upload_is_replayed_after_the_refresh_with_identical_checksums() {
+    use tokenfetch::multipart::{Form, Part};
+    let base = tenant("rust-upload");
+    let client = auth_client(&base, tokenfetch::AuthConfig::new()).await;
+    expire(&base).await;
+    let file = |size: usize, seed: usize| -> Vec<u8> {
+        (0..size).map(|i| ((i * seed + 7) % 256) as u8).collect()
+    };
+    let files = [
+        ("photos", "a.jpg", "image/jpeg", file(70_000, 3)),
+        ("photos", "b.jpg", "image/jpeg", file(1, 5)),
+        ("photos", "c.png", "image/png", file(123_457, 11)),
+        ("docs", "d.pdf", "application/pdf", file(4096, 13)),
+        ("docs", "e.txt", "text/plain", Vec::new()),
+    ];
+    let mut form = Form::new();
+    for (field, name, mime, data) in &files {
+        let part = Part::bytes(data.clone())
+            .file_name(name)
+            .mime(mime)
+            .unwrap();
+        form = form.part(field, part);
+    }
+    form = form.text("title", "holiday").text("note", "é ✓");
+    let res = client
+        .post("/api/upload")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.ok(), "{}", res.status());
+    let body: serde_json::Value = res.json().await.unwrap();
+    let got: Vec<(String, String, u64, String)> = body["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["filename"].as_str().unwrap_or("").to_string(),
+                p["size"].as_u64().unwrap(),
+                p["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut expected: Vec<(String, String, u64, String)> = files
+        .iter()
+        .map(|(field, name, _, data)| {
+            (
+                field.to_string(),
+                name.to_string(),
+                data.len() as u64,
+                sha256_hex(data),
+            )
+        })
+        .collect();
+    expected.push(("title".into(), String::new(), 7, sha256_hex(b"holiday")));
+    let note = "é ✓".as_bytes();
+    expected.push((
+        "note".into(),
+        String::new(),
+        note.len() as u64,
+        sha256_hex(note),
+    ));
+    assert_eq!(got, expected);
+    assert_eq!(count(&stats(&base).await, "refresh_count"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn form_bearer_and_basic_auth_helpers() {
+    let base = tenant("rust-helpers");
+    let client = Client::builder().base_url(&base).build().unwrap();
+    let echo: serde_json::Value = client
+        .post("/echo")
+        .form(&[("a b", "c&d"), ("x", "é")])
+        .bearer_auth("TOKEN")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echo["body"], "a+b=c%26d&x=%C3%A9");
+    assert_eq!(
+        echo["headers"]["content-type"],
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(echo["headers"]["authorization"], "Bearer TOKEN");
+    let echo: serde_json::Value = client
+        .get("/echo")
+        .basic_auth("Aladdin", Some("open sesame"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        echo["headers"]["authorization"],
+        "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+    );
+}

@@ -87,6 +87,49 @@ impl RequestBuilder {
         }))
     }
 
+    /// Send a `multipart/form-data` body built in Rust (see [`crate::multipart`]); sets the
+    /// `content-type` with its boundary.
+    pub fn multipart(self, form: crate::multipart::Form) -> Self {
+        let (body, content_type) = form.encode();
+        self.map(|r| {
+            r.headers_mut().insert("content-type", &content_type)?;
+            r.set_body(body.into());
+            Ok(())
+        })
+    }
+
+    /// Send `pairs` as an `application/x-www-form-urlencoded` body.
+    pub fn form<K: AsRef<str>, V: AsRef<str>>(self, pairs: &[(K, V)]) -> Self {
+        let mut body = String::new();
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            if i > 0 {
+                body.push('&');
+            }
+            crate::http::url::form_encode(k.as_ref(), &mut body);
+            body.push('=');
+            crate::http::url::form_encode(v.as_ref(), &mut body);
+        }
+        self.map(|r| {
+            r.headers_mut()
+                .insert("content-type", "application/x-www-form-urlencoded")?;
+            r.set_body(body.into());
+            Ok(())
+        })
+    }
+
+    /// `Authorization: Bearer <token>` (redacted in `Debug` and logs).
+    pub fn bearer_auth(self, token: &str) -> Self {
+        let value = crate::text::concat(&["Bearer ", token]);
+        self.map(|r| r.headers_mut().insert_sensitive("authorization", &value))
+    }
+
+    /// `Authorization: Basic base64(user:password)` (redacted in `Debug` and logs).
+    pub fn basic_auth(self, user: &str, password: Option<&str>) -> Self {
+        let credentials = crate::text::concat(&[user, ":", password.unwrap_or("")]);
+        let value = crate::text::concat(&["Basic ", &crate::text::base64(credentials.as_bytes())]);
+        self.map(|r| r.headers_mut().insert_sensitive("authorization", &value))
+    }
+
     /// Send a `FormData` (multipart) body.
     #[cfg(target_arch = "wasm32")]
     pub fn form_data(self, form: web_sys::FormData) -> Self {
