@@ -83,7 +83,7 @@ function body(data, headers) {
   return [json, 1];
 }
 
-const READ = { json: 0, text: 0, arraybuffer: 1, blob: 2 };
+const READ = { json: 0, text: 0, arraybuffer: 1, blob: 2, stream: 3 };
 
 /** The arguments of `engine.send` for a validated config. */
 export function engineArgs(c) {
@@ -109,7 +109,7 @@ export function engineArgs(c) {
     throw badOption("signal", "must be an AbortSignal");
   }
   const type = c.responseType ?? "json";
-  if (!(type in READ)) throw badOption("responseType", "must be json, text, blob or arraybuffer");
+  if (!(type in READ)) throw badOption("responseType", "must be json, text, blob, arraybuffer or stream");
   if (c.validateStatus !== undefined && c.validateStatus !== null) opt.func("validateStatus", c.validateStatus);
   return [method, url, lines, data, kind, timeout, flags, retry, c.signal, READ[type], limit("maxContentLength", c.maxContentLength), c.onDownloadProgress];
 }

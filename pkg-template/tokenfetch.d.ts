@@ -153,7 +153,7 @@ export interface ClientConfig {
   paramsSerializer?: ParamsSerializer;
 }
 
-export type ResponseType = "json" | "text" | "blob" | "arraybuffer";
+export type ResponseType = "json" | "text" | "blob" | "arraybuffer" | "stream";
 
 /** Request bodies: objects become JSON. */
 export type RequestData =

@@ -187,6 +187,19 @@ impl Response {
         })
     }
 
+    /// The body as a stream of byte chunks, as they arrive (for large downloads and progress).
+    /// Dropping the stream before its end aborts the download; the request's
+    /// [`max_body_size`](crate::RequestBuilder::max_body_size) applies.
+    pub fn bytes_stream(self) -> futures::stream::LocalBoxStream<'static, Result<Vec<u8>>> {
+        match self.body {
+            ResponseBody::Buffered(b) => {
+                Box::pin(futures::stream::once(std::future::ready(Ok(b.to_vec()))))
+            }
+            #[cfg(target_arch = "wasm32")]
+            ResponseBody::Fetch(f) => f.chunks(),
+        }
+    }
+
     /// The body as text (invalid UTF-8 is replaced with U+FFFD, as browsers do).
     pub async fn text(self) -> Result<String> {
         #[cfg(target_arch = "wasm32")]
@@ -266,6 +279,11 @@ impl FetchBody {
             .read(&self.raw, Read::ArrayBuffer, self.limit, &none)
             .await?;
         Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    }
+
+    /// The body as a stream of chunks (see [`Response::bytes_stream`]).
+    pub(crate) fn chunks(self) -> futures::stream::LocalBoxStream<'static, Result<Vec<u8>>> {
+        self.attempt.chunks(&self.raw, self.limit)
     }
 
     /// Read the whole body as text (the platform decodes it).

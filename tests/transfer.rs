@@ -163,3 +163,33 @@ async fn form_bearer_and_basic_auth_helpers() {
         "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
     );
 }
+
+#[wasm_bindgen_test]
+async fn bytes_stream_yields_the_body_in_chunks_within_its_limit() {
+    use futures::StreamExt;
+    let base = tenant("bytes-stream");
+    let client = Client::builder().base_url(&base).build().unwrap();
+    let res = client
+        .get("/download?bytes=1000000&length=none")
+        .send()
+        .await
+        .unwrap();
+    let mut stream = res.bytes_stream();
+    let (mut total, mut chunks, mut first) = (0, 0, None);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.unwrap();
+        first.get_or_insert(chunk[0]);
+        total += chunk.len();
+        chunks += 1;
+    }
+    assert_eq!((total, first), (1_000_000, Some(0)));
+    assert!(chunks > 1, "{chunks} chunks");
+    let res = client
+        .get("/download?bytes=200000&length=none")
+        .max_body_size(100_000)
+        .send()
+        .await
+        .unwrap();
+    let results: Vec<_> = res.bytes_stream().collect().await;
+    assert!(matches!(results.last(), Some(Err(e)) if e.kind() == Kind::Body));
+}

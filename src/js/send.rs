@@ -145,6 +145,13 @@ async fn read(response: Response, kind: Read, on_progress: &JsValue) -> Result<J
     let bytes = response.bytes().await?;
     Ok(match kind {
         Read::ArrayBuffer => js_sys::Uint8Array::from(&bytes[..]).buffer().into(),
+        Read::Stream => {
+            let parts = Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+            web_sys::Blob::new_with_u8_array_sequence(&parts)
+                .map_err(|_| Error::new(Kind::Decode, "could not make a stream of the body"))?
+                .stream()
+                .into()
+        }
         Read::Blob => {
             let parts = Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
             let options = web_sys::BlobPropertyBag::new();
@@ -190,6 +197,7 @@ pub(super) fn send(client: &Client, mut args: Args<'_>) -> Promise {
     let kind = match args.read {
         1 => Read::ArrayBuffer,
         2 => Read::Blob,
+        3 => Read::Stream,
         _ => Read::Text,
     };
     let cancel = CancelHandle::new();

@@ -84,6 +84,7 @@ export function urlOrigin(url) {
  * Content-Length is absent or wrong; `onProgress` gets axios-shaped progress events.
  */
 export async function read(res, kind, limit, onProgress) {
+  if (kind === 3) return res.body ?? new Blob([]).stream();
   const streamed = limit > 0 || typeof onProgress === "function";
   if (!streamed || !res.body) {
     if (kind === 1) return res.arrayBuffer();
@@ -133,6 +134,16 @@ export async function read(res, kind, limit, onProgress) {
   if (kind === 1) return blob.arrayBuffer();
   if (kind === 2) return blob;
   return blob.text();
+}
+
+/** A reader of the body's stream (for Rust's `bytes_stream`); null without a body. */
+export function reader(res) {
+  return res.body ? res.body.getReader() : null;
+}
+
+/** The next chunk (a Uint8Array), or undefined at the end. */
+export function chunk(reader) {
+  return reader.read().then((r) => (r.done ? undefined : r.value));
 }
 
 /** True for the rejection of a body over its limit. */

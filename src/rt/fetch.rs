@@ -34,6 +34,8 @@ extern "C" {
     ) -> js_sys::Promise;
     #[wasm_bindgen(js_name = isTooLarge)]
     fn is_too_large(error: &JsValue) -> bool;
+    fn reader(res: &web_sys::Response) -> JsValue;
+    fn chunk(reader: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = urlOrigin)]
     fn url_origin_js(url: &str) -> Option<String>;
 }
@@ -48,9 +50,11 @@ pub(crate) fn url_origin(url: &str) -> Option<String> {
 pub(crate) enum Read {
     Text = 0,
     ArrayBuffer = 1,
-    /// Only the npm package asks for a `Blob`.
+    /// Only the npm package asks for a `Blob` or the stream itself.
     #[cfg_attr(not(feature = "js"), allow(dead_code))]
     Blob = 2,
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
+    Stream = 3,
 }
 
 /// A short description of whatever JavaScript threw or rejected with. Never panics, whatever
@@ -127,6 +131,49 @@ impl Attempt {
             });
         self.finish();
         result
+    }
+
+    /// The body chunk by chunk; over `limit` bytes the download is canceled ([`Kind::Body`]).
+    /// Dropping the stream before its end aborts the download.
+    pub fn chunks(
+        self,
+        res: &web_sys::Response,
+        limit: Option<u64>,
+    ) -> futures::stream::LocalBoxStream<'static, Result<Vec<u8>>> {
+        let reader = reader(res);
+        let state = (self, reader, 0u64, false);
+        Box::pin(futures::stream::unfold(
+            state,
+            move |(mut attempt, reader, seen, done)| async move {
+                if done || reader.is_null() {
+                    attempt.finish();
+                    return None;
+                }
+                match JsFuture::from(chunk(&reader)).await {
+                    Ok(value) if value.is_undefined() => {
+                        attempt.finish();
+                        None
+                    }
+                    Ok(value) => {
+                        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+                        let seen = seen + bytes.len() as u64;
+                        if limit.is_some_and(|l| seen > l) {
+                            // Dropping the attempt (not finished) aborts the download.
+                            let error = Error::new(
+                                Kind::Body,
+                                "the response body is larger than the limit",
+                            );
+                            return Some((Err(error), (attempt, reader, seen, true)));
+                        }
+                        Some((Ok(bytes), (attempt, reader, seen, false)))
+                    }
+                    Err(e) => {
+                        let error = attempt.rejection(&e);
+                        Some((Err(error), (attempt, reader, seen, true)))
+                    }
+                }
+            },
+        ))
     }
 
     /// Stop the timer and disarm the abort-on-drop.

@@ -71,3 +71,27 @@ test("maxBodyLength refuses a larger upload before sending it", async () => {
   }, { base });
   assert.deepEqual(out, ["ERR_BAD_REQUEST", "ERR_BAD_REQUEST", 200]);
 });
+
+test("responseType stream gives the ReadableStream as it arrives", async () => {
+  const base = tenant("js-stream");
+  const out = await ctx.inPage(async (tf, { base }) => {
+    const api = tf.createClient({ baseURL: base, dedupe: true });
+    const res = await api.get("/download", { params: { bytes: 300_000 }, responseType: "stream" });
+    const reader = res.data.getReader();
+    let total = 0;
+    let chunks = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      chunks++;
+    }
+    // Without dedupe the platform's own stream is handed over, unread.
+    const direct = await tf.createClient({ baseURL: base }).get("/download", { params: { bytes: 10 }, responseType: "stream" });
+    const bytes = new Uint8Array(await new Response(direct.data).arrayBuffer());
+    return { isStream: res.data instanceof ReadableStream, total, chunks, direct: [...bytes] };
+  }, { base });
+  assert.deepEqual(out.direct, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual({ isStream: out.isStream, total: out.total }, { isStream: true, total: 300_000 });
+  assert.ok(out.chunks >= 1);
+});
