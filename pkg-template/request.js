@@ -8,7 +8,7 @@ import { serializeParams } from "./params.js";
 export const REQUEST_KEYS = [
   "url", "method", "params", "paramsSerializer", "headers", "data", "signal", "timeout", "responseType", "skipAuth", "retry",
   "dedupe", "validateStatus", "withCredentials", "transformRequest", "transformResponse", "maxContentLength", "maxBodyLength",
-  "onDownloadProgress",
+  "onDownloadProgress", "onUploadProgress",
 ];
 
 /** `maxContentLength` / `maxBodyLength`: bytes, or -1 (axios's "no limit"). */
@@ -98,6 +98,7 @@ export function engineArgs(c) {
     throw new TokenfetchError(`the request body is larger than maxBodyLength (${maxBody} bytes)`, "ERR_BAD_REQUEST");
   }
   if (c.onDownloadProgress !== undefined) opt.func("onDownloadProgress", c.onDownloadProgress);
+  if (c.onUploadProgress !== undefined) opt.func("onUploadProgress", c.onUploadProgress);
   let lines = "";
   for (const [k, v] of Object.entries(headers)) lines += k + "\n" + v + "\n";
   const timeout = c.timeout === undefined ? NaN : opt.millis("timeout", c.timeout);
@@ -111,7 +112,7 @@ export function engineArgs(c) {
   const type = c.responseType ?? "json";
   if (!(type in READ)) throw badOption("responseType", "must be json, text, blob, arraybuffer or stream");
   if (c.validateStatus !== undefined && c.validateStatus !== null) opt.func("validateStatus", c.validateStatus);
-  return [method, url, lines, data, kind, timeout, flags, retry, c.signal, READ[type], limit("maxContentLength", c.maxContentLength), c.onDownloadProgress];
+  return [method, url, lines, data, kind, timeout, flags, retry, c.signal, READ[type], limit("maxContentLength", c.maxContentLength), c.onDownloadProgress, c.onUploadProgress];
 }
 
 /**

@@ -214,6 +214,9 @@ export interface RequestConfig<D = RequestData> {
   maxBodyLength?: number;
   /** Progress of the response body, as axios shapes it. */
   onDownloadProgress?: (event: ProgressEvent) => void;
+  /** Progress of the request body; the request then goes through XMLHttpRequest (fetch cannot
+   * report upload progress). Each attempt (a retry, the replay after a refresh) starts at 0. */
+  onUploadProgress?: (event: ProgressEvent) => void;
   /** Functions `(data, headers) => data` run before the body is built (axios semantics). */
   transformRequest?: TransformRequest | TransformRequest[];
   /** Functions `(data, headers, status) => data` run on the parsed data. */

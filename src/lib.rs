@@ -64,6 +64,8 @@ pub use middleware::{Middleware, Next, Retry, RetryPolicy};
 pub use request::{Credentials, Request};
 pub use response::Response;
 pub use rt::cancel::{CancelHandle, Canceled};
+#[cfg(target_arch = "wasm32")]
+pub use rt::fetch::Progress;
 pub use transport::{FetchTransport, Transport};
 
 #[cfg(all(feature = "js", target_arch = "wasm32"))]

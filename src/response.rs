@@ -12,7 +12,7 @@ use crate::http::headers::HeaderMap;
 use crate::http::status::StatusCode;
 use crate::rt::cancel::CancelHandle;
 #[cfg(target_arch = "wasm32")]
-use crate::rt::fetch::{Attempt, Read};
+use crate::rt::fetch::{Attempt, ProgressListener, Read};
 
 pub(crate) enum ResponseBody {
     Buffered(Rc<[u8]>),
@@ -259,24 +259,38 @@ pub(crate) struct FetchBody {
     attempt: Attempt,
     /// The request's `max_body`.
     limit: Option<u64>,
+    /// The request's download-progress listener.
+    progress: Option<ProgressListener>,
 }
 
 #[cfg(target_arch = "wasm32")]
 impl FetchBody {
-    pub(crate) fn new(raw: web_sys::Response, attempt: Attempt, limit: Option<u64>) -> Self {
+    pub(crate) fn new(
+        raw: web_sys::Response,
+        attempt: Attempt,
+        limit: Option<u64>,
+        progress: Option<ProgressListener>,
+    ) -> Self {
         FetchBody {
             raw,
             attempt,
             limit,
+            progress,
         }
+    }
+
+    fn listener(&self) -> wasm_bindgen::JsValue {
+        self.progress
+            .as_ref()
+            .map_or(wasm_bindgen::JsValue::UNDEFINED, |p| (*p.0).clone())
     }
 
     /// Read the whole body as bytes.
     pub(crate) async fn read(self) -> Result<Vec<u8>> {
-        let none = wasm_bindgen::JsValue::UNDEFINED;
+        let progress = self.listener();
         let buffer = self
             .attempt
-            .read(&self.raw, Read::ArrayBuffer, self.limit, &none)
+            .read(&self.raw, Read::ArrayBuffer, self.limit, &progress)
             .await?;
         Ok(js_sys::Uint8Array::new(&buffer).to_vec())
     }
@@ -288,10 +302,10 @@ impl FetchBody {
 
     /// Read the whole body as text (the platform decodes it).
     pub(crate) async fn read_text(self) -> Result<String> {
-        let none = wasm_bindgen::JsValue::UNDEFINED;
+        let progress = self.listener();
         let text = self
             .attempt
-            .read(&self.raw, Read::Text, self.limit, &none)
+            .read(&self.raw, Read::Text, self.limit, &progress)
             .await?;
         Ok(text.as_string().unwrap_or_default())
     }

@@ -193,3 +193,50 @@ async fn bytes_stream_yields_the_body_in_chunks_within_its_limit() {
     let results: Vec<_> = res.bytes_stream().collect().await;
     assert!(matches!(results.last(), Some(Err(e)) if e.kind() == Kind::Body));
 }
+
+/// Upload progress from Rust goes through XMLHttpRequest and still refreshes and replays.
+#[wasm_bindgen_test]
+async fn upload_and_download_progress_from_rust() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let base = tenant("rust-progress");
+    let client = auth_client(&base, tokenfetch::AuthConfig::new()).await;
+    expire(&base).await;
+    let up: Rc<RefCell<Vec<tokenfetch::Progress>>> = Rc::default();
+    let seen = up.clone();
+    let form = tokenfetch::multipart::Form::new().part(
+        "big",
+        tokenfetch::multipart::Part::bytes(vec![7u8; 3_000_000]).file_name("big.bin"),
+    );
+    let res = client
+        .post("/api/upload")
+        .multipart(form)
+        .on_upload_progress(move |p| seen.borrow_mut().push(p))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.ok());
+    let last = *up.borrow().last().expect("progress events");
+    assert_eq!(Some(last.loaded), last.total);
+    assert!(last.loaded > 3_000_000);
+    assert_eq!(count(&stats(&base).await, "refresh_count"), 1);
+
+    let down: Rc<RefCell<Vec<tokenfetch::Progress>>> = Rc::default();
+    let seen = down.clone();
+    let bytes = client
+        .get("/download?bytes=2000000")
+        .on_download_progress(move |p| seen.borrow_mut().push(p))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.len(), 2_000_000);
+    let events = down.borrow();
+    assert!(events.windows(2).all(|w| w[1].loaded > w[0].loaded));
+    assert_eq!(
+        events.last().map(|p| (p.loaded, p.total)),
+        Some((2_000_000, Some(2_000_000)))
+    );
+}

@@ -142,6 +142,24 @@ impl RequestBuilder {
         self.body(Body::blob(blob))
     }
 
+    /// Report the upload's progress. The request then goes through `XMLHttpRequest` (`fetch`
+    /// cannot report upload progress), with the same timeout, abort, auth, replay and retry;
+    /// each attempt reports from zero.
+    #[cfg(target_arch = "wasm32")]
+    pub fn on_upload_progress(self, f: impl Fn(crate::Progress) + 'static) -> Self {
+        self.extension(crate::rt::fetch::UploadProgress(
+            crate::rt::fetch::ProgressListener::new(f),
+        ))
+    }
+
+    /// Report the download's progress while the body is read (`bytes()`, `text()`, `json()`).
+    #[cfg(target_arch = "wasm32")]
+    pub fn on_download_progress(self, f: impl Fn(crate::Progress) + 'static) -> Self {
+        self.extension(crate::rt::fetch::DownloadProgress(
+            crate::rt::fetch::ProgressListener::new(f),
+        ))
+    }
+
     /// Send a one-shot `ReadableStream` body (never retried or replayed).
     #[cfg(target_arch = "wasm32")]
     pub fn stream(self, stream: web_sys::ReadableStream) -> Self {

@@ -131,6 +131,7 @@ impl Engine {
         read: u8,
         max_body: f64,
         on_progress: JsValue,
+        on_upload: JsValue,
     ) -> Promise {
         let args = send::Args {
             method,
@@ -145,6 +146,7 @@ impl Engine {
             read,
             max_body,
             on_progress,
+            on_upload,
         };
         send::send(&self.client, args)
     }

@@ -11,7 +11,7 @@ use super::errors::{to_js, to_js_response};
 use crate::error::{Error, Kind, Result};
 use crate::http::json;
 use crate::rt::cancel::CancelHandle;
-use crate::rt::fetch::Read;
+use crate::rt::fetch::{ProgressListener, Read, UploadProgress};
 use crate::{Body, Client, Credentials, Method, RequestBuilder, Response};
 
 /// `flags` bit: send without the token.
@@ -45,6 +45,8 @@ pub(super) struct Args<'a> {
     pub max_body: f64,
     /// `onDownloadProgress`, or `undefined`.
     pub on_progress: JsValue,
+    /// `onUploadProgress`, or `undefined` (a function sends the request through XHR).
+    pub on_upload: JsValue,
 }
 
 fn body(value: JsValue, kind: u8) -> Result<Option<Body>> {
@@ -116,6 +118,10 @@ fn build(client: &Client, args: Args<'_>) -> Result<RequestBuilder> {
             true => Credentials::Include,
             false => Credentials::SameOrigin,
         });
+    }
+    if args.on_upload.is_function() {
+        let listener = ProgressListener(std::rc::Rc::new(args.on_upload));
+        builder = builder.extension(UploadProgress(listener));
     }
     let max = args.max_body;
     if max > 9_007_199_254_740_991.0 {

@@ -4,9 +4,11 @@
 
 /**
  * Start `fetch(url, init)` with an AbortController and, if `timeoutMs` > 0, a timer that
- * aborts it. `headers` is "name\nvalue\n" lines (validated in Rust: no CR/LF).
+ * aborts it. `headers` is "name\nvalue\n" lines (validated in Rust: no CR/LF). With an
+ * `onUpload` function the attempt goes through XMLHttpRequest instead, the only way a browser
+ * reports upload progress (where there is none, as in Node, or for a stream body: fetch).
  */
-export function start(url, method, headers, body, credentials, timeoutMs) {
+export function start(url, method, headers, body, credentials, timeoutMs, onUpload) {
   const controller = new AbortController();
   // No prototype: fetch reads every RequestInit member, and must never find a polluted
   // Object.prototype's `headers`, `body` or `mode`.
@@ -32,12 +34,78 @@ export function start(url, method, headers, body, credentials, timeoutMs) {
       controller.abort();
     }, timeoutMs);
   }
+  const xhr = typeof onUpload === "function" && typeof XMLHttpRequest === "function" && !init.duplex;
   try {
-    attempt.promise = typeof fetch === "function" ? fetch(url, init) : Promise.reject(new TypeError("fetch is unavailable"));
+    attempt.promise = xhr
+      ? viaXhr(url, init, onUpload)
+      : typeof fetch === "function"
+        ? fetch(url, init)
+        : Promise.reject(new TypeError("fetch is unavailable"));
   } catch (error) {
     attempt.promise = Promise.reject(error);
   }
   return attempt;
+}
+
+/** A progress event as axios shapes it (`AxiosProgressEvent`). */
+function progressEvent(loaded, total, bytes, start, direction) {
+  const seconds = (performance.now() - start) / 1000;
+  const rate = seconds > 0 ? loaded / seconds : undefined;
+  return {
+    loaded,
+    total,
+    progress: total ? loaded / total : undefined,
+    bytes,
+    rate,
+    estimated: total && rate ? (total - loaded) / rate : undefined,
+    lengthComputable: total !== undefined,
+    [direction]: true,
+  };
+}
+
+const NULL_BODY = [101, 103, 204, 205, 304];
+
+/**
+ * The request through XMLHttpRequest, answered as a real `Response` (so the rest of the
+ * pipeline is the same): the same method, headers, body, credentials and abort signal.
+ */
+function viaXhr(url, init, onUpload) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(init.method, url);
+    xhr.responseType = "arraybuffer";
+    xhr.withCredentials = init.credentials === "include";
+    for (const [name, value] of init.headers ?? []) xhr.setRequestHeader(name, value);
+    const start = performance.now();
+    let last = 0;
+    xhr.upload.onprogress = (e) => {
+      const total = e.lengthComputable ? e.total : undefined;
+      try {
+        onUpload(progressEvent(e.loaded, total, e.loaded - last, start, "upload"));
+      } catch {
+        // A throwing progress listener must not break the upload.
+      }
+      last = e.loaded;
+    };
+    xhr.onload = () => {
+      const headers = new Headers();
+      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        const at = line.indexOf(":");
+        if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+      }
+      const status = xhr.status;
+      if (status < 200 || status > 599) return reject(new TypeError("network error"));
+      const res = new Response(NULL_BODY.includes(status) ? null : xhr.response, { status, statusText: xhr.statusText, headers });
+      // Where redirects led: the auth layer must see it (a Response made here has no URL).
+      Object.defineProperty(res, "url", { value: xhr.responseURL });
+      Object.defineProperty(res, "redirected", { value: xhr.responseURL !== "" && xhr.responseURL !== url });
+      resolve(res);
+    };
+    xhr.onerror = () => reject(new TypeError("network error"));
+    xhr.onabort = () => reject(new DOMException("The operation was aborted.", "AbortError"));
+    init.signal.addEventListener("abort", () => xhr.abort());
+    xhr.send(init.body ?? null);
+  });
 }
 
 /** The attempt's `fetch` promise. */
@@ -112,19 +180,8 @@ export async function read(res, kind, limit, onProgress) {
     }
     chunks.push(value);
     if (typeof onProgress === "function") {
-      const seconds = (performance.now() - start) / 1000;
-      const rate = seconds > 0 ? loaded / seconds : undefined;
       try {
-        onProgress({
-          loaded,
-          total,
-          progress: total ? loaded / total : undefined,
-          bytes: value.byteLength,
-          rate,
-          estimated: total && rate ? (total - loaded) / rate : undefined,
-          lengthComputable: total !== undefined,
-          download: true,
-        });
+        onProgress(progressEvent(loaded, total, value.byteLength, start, "download"));
       } catch {
         // A throwing progress listener must not break the download.
       }

@@ -18,6 +18,7 @@ extern "C" {
         body: JsValue,
         credentials: &str,
         timeout_ms: u32,
+        on_upload: &JsValue,
     ) -> JsValue;
     fn promise(attempt: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = timedOut)]
@@ -44,6 +45,70 @@ extern "C" {
 pub(crate) fn url_origin(url: &str) -> Option<String> {
     url_origin_js(url)
 }
+
+/// Progress of an upload or a download (the shape of axios's `AxiosProgressEvent`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Bytes so far.
+    pub loaded: u64,
+    /// All the bytes, when known (`Content-Length`, or the body's size).
+    pub total: Option<u64>,
+    /// Bytes since the previous event.
+    pub bytes: u64,
+    /// Bytes per second so far.
+    pub rate: Option<f64>,
+    /// Seconds left, when the total is known.
+    pub estimated: Option<f64>,
+}
+
+impl Progress {
+    /// `loaded / total`, when the total is known.
+    pub fn fraction(&self) -> Option<f64> {
+        self.total
+            .filter(|t| *t > 0)
+            .map(|t| self.loaded as f64 / t as f64)
+    }
+
+    /// Read a progress event object made by `fetch.js`; never panics on odd values.
+    fn from_js(event: &JsValue) -> Progress {
+        let num = |key: &str| {
+            js_sys::Reflect::get(event, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .filter(|n| n.is_finite() && *n >= 0.0)
+        };
+        let whole = |key: &str| num(key).map(|n| n.min(u64::MAX as f64) as u64);
+        Progress {
+            loaded: whole("loaded").unwrap_or(0),
+            total: whole("total"),
+            bytes: whole("bytes").unwrap_or(0),
+            rate: num("rate"),
+            estimated: num("estimated"),
+        }
+    }
+}
+
+/// A progress listener, as the JS function `fetch.js` calls (kept in a request's extensions,
+/// so it survives a retry or a replay).
+#[derive(Clone)]
+pub(crate) struct ProgressListener(pub std::rc::Rc<JsValue>);
+
+impl ProgressListener {
+    /// A listener calling `f` (from Rust).
+    pub fn new(f: impl Fn(Progress) + 'static) -> Self {
+        let closure =
+            Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| f(Progress::from_js(&event)));
+        ProgressListener(std::rc::Rc::new(closure.into_js_value()))
+    }
+}
+
+/// A request's upload-progress listener (the attempt then goes through XMLHttpRequest).
+#[derive(Clone)]
+pub(crate) struct UploadProgress(pub ProgressListener);
+
+/// A request's download-progress listener.
+#[derive(Clone)]
+pub(crate) struct DownloadProgress(pub ProgressListener);
 
 /// How to read a body: the platform's `text()`, `arrayBuffer()`, `blob()` or the stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +146,8 @@ pub(crate) struct Attempt {
 
 impl Attempt {
     /// Start `fetch(url, init)`; `headers` are `name\nvalue\n` lines, `timeout_ms` 0 for none.
+    /// With an `on_upload` JS function the attempt goes through XMLHttpRequest, which reports
+    /// upload progress.
     pub fn start(
         url: &str,
         method: &str,
@@ -88,10 +155,19 @@ impl Attempt {
         body: Option<JsValue>,
         credentials: &str,
         timeout_ms: u32,
+        on_upload: &JsValue,
     ) -> Attempt {
         let body = body.unwrap_or(JsValue::UNDEFINED);
         Attempt {
-            handle: start(url, method, headers, body, credentials, timeout_ms),
+            handle: start(
+                url,
+                method,
+                headers,
+                body,
+                credentials,
+                timeout_ms,
+                on_upload,
+            ),
             done: false,
         }
     }

@@ -10,7 +10,7 @@ use crate::error::{Error, Kind, Result};
 use crate::http::status::StatusCode;
 use crate::request::{Credentials, Request};
 use crate::response::{FetchBody, Response};
-use crate::rt::fetch::{headers_of, Attempt};
+use crate::rt::fetch::{headers_of, Attempt, DownloadProgress, UploadProgress};
 use crate::rt::time::clamp_millis;
 
 /// The transport over the platform's global `fetch` (window, worker or Node), with one
@@ -50,6 +50,11 @@ async fn fetch(req: Request) -> Result<Response> {
         Credentials::Include => "include",
     };
     let timeout = req.timeout().map_or(0, clamp_millis);
+    let none = JsValue::UNDEFINED;
+    let on_upload = req
+        .extensions()
+        .get::<UploadProgress>()
+        .map_or(&none, |p| &*p.0 .0);
     let attempt = Attempt::start(
         req.url(),
         req.method().as_str(),
@@ -57,7 +62,12 @@ async fn fetch(req: Request) -> Result<Response> {
         js_body(&req.body().0)?,
         credentials,
         timeout,
+        on_upload,
     );
+    let on_download = req
+        .extensions()
+        .get::<DownloadProgress>()
+        .map(|p| p.0.clone());
     let raw = attempt.response().await?;
     let url = match raw.url() {
         u if u.is_empty() => req.url().to_string(),
@@ -68,7 +78,7 @@ async fn fetch(req: Request) -> Result<Response> {
         headers_of(&raw),
         url,
         raw.redirected(),
-        FetchBody::new(raw, attempt, req.max_body()),
+        FetchBody::new(raw, attempt, req.max_body(), on_download),
     ))
 }
 

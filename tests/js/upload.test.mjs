@@ -40,3 +40,35 @@ test("a multipart upload with 5 files is replayed after the refresh with identic
   const uploads = s.requests.filter((r) => r.path.endsWith("/api/upload"));
   assert.equal(uploads.length, 2, "sent, rejected, replayed once");
 });
+
+test("onUploadProgress: a 5 MB upload reports monotonic progress up to its size; replayed after a refresh", async () => {
+  const base = tenant("js-upload-progress");
+  const pair = await tokens(base);
+  await expire(base);
+  const out = await ctx.inPage(async (tf, { base, pair }) => {
+    const api = tf.createClient({ baseURL: base, auth: { refresh: { url: "/auth/refresh" } } });
+    api.auth.setTokens(pair);
+    const form = new FormData();
+    form.append("big", new File([new Uint8Array(5_000_000).fill(7)], "big.bin", { type: "application/octet-stream" }));
+    const events = [];
+    const res = await api.post("/api/upload", form, { onUploadProgress: (e) => events.push(e) });
+    // Each attempt reports from zero: look at the last one (the replay after the refresh).
+    const starts = events.map((e, i) => (i === 0 || e.loaded < events[i - 1].loaded ? i : -1)).filter((i) => i >= 0);
+    const last = events.slice(starts.at(-1));
+    return {
+      status: res.status,
+      size: res.data.parts[0].size,
+      attempts: starts.length,
+      monotonic: last.every((e, i) => i === 0 || e.loaded >= last[i - 1].loaded),
+      end: last.at(-1),
+      upload: events.every((e) => e.upload === true),
+    };
+  }, { base, pair });
+  assert.equal(out.status, 200);
+  assert.equal(out.size, 5_000_000);
+  assert.ok(out.monotonic);
+  assert.ok(out.upload);
+  assert.equal(out.end.loaded, out.end.total, "the last event is at the total");
+  assert.ok(out.end.total >= 5_000_000);
+  assert.equal((await stats(base)).refresh_count, 1);
+});
