@@ -240,3 +240,29 @@ async fn upload_and_download_progress_from_rust() {
         Some((2_000_000, Some(2_000_000)))
     );
 }
+
+/// Dropping a body stream (or a canceled request) mid-download ends the connection.
+#[wasm_bindgen_test]
+async fn dropping_a_stream_mid_download_ends_the_connection() {
+    use futures::StreamExt;
+    let base = tenant("rust-drop-stream");
+    let client = Client::builder().base_url(&base).build().unwrap();
+    let res = client
+        .get("/download?bytes=50000000&length=none")
+        .send()
+        .await
+        .unwrap();
+    let mut stream = res.bytes_stream();
+    let first = stream.next().await.unwrap().unwrap();
+    assert!(!first.is_empty());
+    drop(stream);
+    let mut aborted = 0;
+    for _ in 0..50 {
+        aborted = count(&stats(&base).await, "aborted_downloads");
+        if aborted > 0 {
+            break;
+        }
+        tokenfetch::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(aborted, 1);
+}

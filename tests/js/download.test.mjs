@@ -2,7 +2,7 @@
 // (also without a Content-Length), cancelling the download.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { useChromium, tenant } from "./helpers.mjs";
+import { useChromium, tenant, stats } from "./helpers.mjs";
 
 const ctx = useChromium({ before, after });
 
@@ -94,4 +94,36 @@ test("responseType stream gives the ReadableStream as it arrives", async () => {
   assert.deepEqual(out.direct, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.deepEqual({ isStream: out.isStream, total: out.total }, { isStream: true, total: 300_000 });
   assert.ok(out.chunks >= 1);
+});
+
+test("canceling mid-download and mid-upload ends the connection the server sees", async () => {
+  const base = tenant("js-cancel-transfer");
+  const out = await ctx.inPage(async (tf, { base }) => {
+    const api = tf.createClient({ baseURL: base, retry: false });
+    const down = new AbortController();
+    const downloaded = await api
+      .get("/download", {
+        params: { bytes: 50_000_000, length: "none" },
+        responseType: "arraybuffer",
+        signal: down.signal,
+        onDownloadProgress: (e) => e.loaded > 1_000_000 && down.abort(),
+      })
+      .then(() => "finished", (e) => e.code);
+    const up = new AbortController();
+    const form = new FormData();
+    form.append("big", new Blob([new Uint8Array(60_000_000)]));
+    const uploaded = await api
+      .post("/upload", form, { signal: up.signal, onUploadProgress: (e) => e.loaded > 1_000_000 && up.abort() })
+      .then(() => "finished", (e) => e.code);
+    return { downloaded, uploaded };
+  }, { base });
+  assert.deepEqual(out, { downloaded: "ERR_CANCELED", uploaded: "ERR_CANCELED" });
+  let s;
+  for (let i = 0; i < 50; i++) {
+    s = await stats(base);
+    if (s.aborted_downloads >= 1 && s.aborted_uploads >= 1) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(s.aborted_downloads, 1, "the server saw the download end early");
+  assert.equal(s.aborted_uploads, 1, "the server saw the upload end early");
 });

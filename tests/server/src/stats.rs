@@ -49,6 +49,10 @@ pub struct Stats {
     pub foreign_requests: u64,
     /// `Authorization` header values received on the foreign port.
     pub foreign_authorization_headers: Vec<String>,
+    /// Streamed downloads whose connection ended before the last byte (the client canceled).
+    pub aborted_downloads: u64,
+    /// Uploads whose connection ended in the middle of the body.
+    pub aborted_uploads: u64,
 }
 
 impl Stats {
@@ -91,6 +95,8 @@ impl Stats {
     pub fn to_json(&self) -> Value {
         json!({
             "refresh_count": self.refresh_count,
+            "aborted_downloads": self.aborted_downloads,
+            "aborted_uploads": self.aborted_uploads,
             "login_count": self.login_count,
             "stale_token_requests": self.stale_token_requests,
             "requests": self.requests,

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{ApiError, ApiResult};
 use crate::input::QueryMap;
 use crate::record::Authed;
+use crate::state::Tenant;
 
 /// Largest body `/download` will produce.
 const MAX_DOWNLOAD: u64 = 100_000_000;
@@ -19,17 +20,23 @@ const MAX_DOWNLOAD: u64 = 100_000_000;
 /// `POST /api/upload`: `/upload` behind a valid access token (to test replays of uploads).
 pub async fn api_upload(
     _auth: Authed,
+    tenant: Tenant,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Json<Value>> {
-    upload(multipart).await
+    upload(tenant, multipart).await
 }
 
 /// `POST /upload` (multipart/form-data) → `{"parts":[{name, filename, content_type, size,
 /// sha256}],"total_bytes"}`, so tests compare checksums, not lengths.
-pub async fn upload(multipart: Result<Multipart, MultipartRejection>) -> ApiResult<Json<Value>> {
+pub async fn upload(
+    tenant: Tenant,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> ApiResult<Json<Value>> {
     let mut multipart =
         multipart.map_err(|e| ApiError::invalid_request(format!("not multipart: {e}")))?;
+    // A body that stops in the middle (the client canceled the upload) is counted.
     let bad = |e: axum::extract::multipart::MultipartError| {
+        tenant.lock().stats.aborted_uploads += 1;
         ApiError::new(StatusCode::BAD_REQUEST, "bad_multipart").with_detail(e.body_text())
     };
     let mut parts = Vec::new();
@@ -54,10 +61,25 @@ pub async fn upload(multipart: Result<Multipart, MultipartRejection>) -> ApiResu
     Ok(Json(json!({ "parts": parts, "total_bytes": total })))
 }
 
+/// Counts a streamed download that was dropped before its last chunk.
+struct SentWatch {
+    tenant: Tenant,
+    sent: u64,
+    total: u64,
+}
+
+impl Drop for SentWatch {
+    fn drop(&mut self) {
+        if self.sent < self.total {
+            self.tenant.lock().stats.aborted_downloads += 1;
+        }
+    }
+}
+
 /// `GET /download?bytes=N` → N bytes of `application/octet-stream`, byte i = i % 251.
 /// `&length=none` streams them in 64 KiB chunks without a `Content-Length` (a client cannot
 /// trust the header to enforce a size limit).
-pub async fn download(q: QueryMap) -> ApiResult<Response> {
+pub async fn download(tenant: Tenant, q: QueryMap) -> ApiResult<Response> {
     let n: u64 = q.num("bytes", 1_000_000)?;
     if n > MAX_DOWNLOAD {
         return Err(ApiError::invalid_request(format!(
@@ -65,12 +87,25 @@ pub async fn download(q: QueryMap) -> ApiResult<Response> {
         )));
     }
     if q.get("length") == Some("none") {
-        let chunks = (0..n).step_by(65_536).map(move |start| {
-            let end = (start + 65_536).min(n);
+        let watch = SentWatch {
+            tenant,
+            sent: 0,
+            total: n,
+        };
+        // The stream owns the watch: dropped early (the client left), it counts an abort.
+        let chunks = futures::stream::unfold(watch, |mut watch| async move {
+            if watch.sent >= watch.total {
+                return None;
+            }
+            let (start, end) = (watch.sent, (watch.sent + 65_536).min(watch.total));
             let chunk: Vec<u8> = (start..end).map(|i| (i % 251) as u8).collect();
-            Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk))
+            watch.sent = end;
+            Some((
+                Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)),
+                watch,
+            ))
         });
-        let body = axum::body::Body::from_stream(futures::stream::iter(chunks));
+        let body = axum::body::Body::from_stream(chunks);
         return Ok(([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response());
     }
     let body: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
