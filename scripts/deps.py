@@ -22,7 +22,7 @@ LAYERS = [
     ["body", "extensions", "multipart", "request", "response", "events", "transport"],
     ["middleware", "log"],
     ["auth"],
-    ["client"],
+    ["client", "testing"],
     ["js"],
 ]
 

@@ -49,6 +49,9 @@ mod text;
 mod property_tests;
 pub mod transport;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use rt::time;
 
 pub use auth::{Auth, AuthConfig, Tokens};

@@ -1,0 +1,118 @@
+//! `tokenfetch::testing` as an app's tests use it: natively (`cargo test`) and in the browser
+//! (`wasm-pack test`), no network.
+
+use std::time::Duration;
+
+use futures::future::join_all;
+use tokenfetch::auth::{AuthConfig, RefreshEndpoint};
+use tokenfetch::testing::{MockResponse, MockServer};
+use tokenfetch::{Client, Method, Tokens};
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url("https://api.test")
+        .transport(server.transport())
+        .auth(AuthConfig::new().refresh_endpoint(RefreshEndpoint::new("/auth/refresh")))
+        .build()
+        .unwrap()
+}
+
+async fn storm_refreshes_once_through_the_mock() {
+    let server = MockServer::new();
+    server
+        .on(Method::GET, "/api/items")
+        .reply_json(200, r#"{"items":[]}"#);
+    server.refresh_route(
+        "/auth/refresh",
+        MockResponse::json(200, r#"{"access_token":"fresh"}"#).delay(Duration::from_millis(20)),
+    );
+    // The server's current token is the one the refresh hands out; the app still has "stale".
+    server.require_bearer("fresh");
+    let client = client(&server);
+    client
+        .auth()
+        .unwrap()
+        .set_tokens(Tokens::new("stale", Some("r1".into())))
+        .unwrap();
+    let results = join_all((0..20).map(|_| client.get("/api/items").send())).await;
+    assert!(results.iter().all(|r| r.as_ref().unwrap().status() == 200));
+    assert_eq!(server.count("/auth/refresh"), 1);
+    let sent = server.requests();
+    let replays: Vec<_> = sent
+        .iter()
+        .filter(|r| {
+            r.path == "/api/items"
+                && r.secret_header("authorization").as_deref() == Some("Bearer fresh")
+        })
+        .collect();
+    assert_eq!(replays.len(), 20);
+    // Secrets stay out of Debug and of the plain accessor.
+    assert_eq!(replays[0].header("authorization"), None);
+    assert!(!format!("{:?}", replays[0]).contains("fresh"));
+}
+
+async fn routes_match_query_and_headers_and_run_out() {
+    let server = MockServer::new();
+    server
+        .on(Method::GET, "/search")
+        .query("q", "rust")
+        .header("x-app", "demo")
+        .times(1)
+        .reply(MockResponse::new(200, "found"));
+    let client = Client::builder()
+        .base_url("https://api.test")
+        .transport(server.transport())
+        .build()
+        .unwrap();
+    let hit = client
+        .get("/search")
+        .query([("q", "rust")])
+        .header("x-app", "demo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hit.text().await.unwrap(), "found");
+    let again = client
+        .get("/search")
+        .query([("q", "rust")])
+        .header("x-app", "demo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 404, "times(1) ran out");
+    let other = client
+        .get("/search")
+        .query([("q", "go")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+    assert_eq!(server.requests()[0].query, "q=rust");
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn native_storm_refreshes_once_through_the_mock() {
+    futures::executor::block_on(storm_refreshes_once_through_the_mock());
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn native_routes_match_query_and_headers_and_run_out() {
+    futures::executor::block_on(routes_match_query_and_headers_and_run_out());
+}
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn browser_storm_refreshes_once_through_the_mock() {
+    storm_refreshes_once_through_the_mock().await;
+}
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn browser_routes_match_query_and_headers_and_run_out() {
+    routes_match_query_and_headers_and_run_out().await;
+}
