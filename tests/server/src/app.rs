@@ -18,6 +18,7 @@ pub fn app(shared: Arc<Shared>, foreign: bool) -> Router {
         .route_service("/", ServeFile::new(root.join("www").join("index.html")))
         .nest_service("/www", ServeDir::new(root.join("www")))
         .nest_service("/pkg", ServeDir::new(root.join("pkg")))
+        .nest_service("/examples", ServeDir::new(root.join("examples")))
         .merge(tenant.clone())
         .nest("/t/{tenant}", tenant)
         .layer(axum::middleware::from_fn(crate::cors::cors))
