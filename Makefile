@@ -1,5 +1,5 @@
 # tokenfetch — the two commands a newcomer needs are `make demo` and `make test`.
-.PHONY: all setup setup-build test demo pkg size bench server clean
+.PHONY: all setup setup-build test demo pkg examples size bench server clean
 
 PORT ?= 8787
 
@@ -21,6 +21,10 @@ test: setup
 ## Build the npm package into pkg/ (skipped when nothing changed; swapped in atomically).
 pkg: setup-build
 	@scripts/pkg.sh
+
+## Build the Leptos and Yew examples into examples/<name>/pkg/ (served at /examples/<name>/).
+examples: setup-build
+	@scripts/examples.sh
 
 ## Print the size of every shipped file of the package (raw, gzip, brotli).
 size: pkg
