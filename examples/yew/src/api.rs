@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 use tokenfetch::auth::{AuthConfig, RefreshEndpoint};
-use tokenfetch::{Client, Tokens};
+use tokenfetch::{Client, ClientBuilder, Tokens};
 
 /// One protected item.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -25,17 +25,19 @@ struct Login {
     refresh_token: String,
 }
 
-/// The app's one client: the API's base URL, tokens refreshed at `/auth/refresh`;
-/// `on_expired` runs once when the session ends.
+/// The app's client configuration: the API's base URL, tokens refreshed at `/auth/refresh`;
+/// `on_expired` runs once when the session ends. (Tests add a mock transport to it.)
+pub fn builder(base: &str, on_expired: impl Fn() + 'static) -> ClientBuilder {
+    Client::builder().base_url(base).auth(
+        AuthConfig::new()
+            .refresh_endpoint(RefreshEndpoint::new("/auth/refresh"))
+            .on_session_expired(move |_| on_expired()),
+    )
+}
+
+/// The app's one client.
 pub fn client(base: &str, on_expired: impl Fn() + 'static) -> tokenfetch::Result<Client> {
-    Client::builder()
-        .base_url(base)
-        .auth(
-            AuthConfig::new()
-                .refresh_endpoint(RefreshEndpoint::new("/auth/refresh"))
-                .on_session_expired(move |_| on_expired()),
-        )
-        .build()
+    builder(base, on_expired).build()
 }
 
 /// Log in and keep the tokens.

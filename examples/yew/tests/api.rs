@@ -1,8 +1,22 @@
-//! The app's API functions tested with `tokenfetch::testing`: no server, no browser needed.
+//! The app's API functions and client configuration tested with `tokenfetch::testing`: no
+//! server, no browser.
+use std::cell::Cell;
+use std::rc::Rc;
+
 use futures::executor::block_on;
 use tokenfetch::testing::{MockResponse, MockServer};
 use tokenfetch::Method;
 use tokenfetch_yew_example::api;
+
+fn app_client(server: &MockServer) -> (tokenfetch::Client, Rc<Cell<u32>>) {
+    let expired = Rc::new(Cell::new(0));
+    let count = expired.clone();
+    let client = api::builder("https://api.test", move || count.set(count.get() + 1))
+        .transport(server.transport())
+        .build()
+        .unwrap();
+    (client, expired)
+}
 
 #[test]
 fn items_survive_an_expired_token_with_one_refresh() {
@@ -17,17 +31,9 @@ fn items_survive_an_expired_token_with_one_refresh() {
         "/auth/refresh",
         MockResponse::json(200, r#"{"access_token":"a2","refresh_token":"r2"}"#),
     );
-    let client = tokenfetch::Client::builder()
-        .base_url("https://api.test")
-        .transport(server.transport())
-        .auth(
-            tokenfetch::AuthConfig::new()
-                .refresh_endpoint(tokenfetch::auth::RefreshEndpoint::new("/auth/refresh")),
-        )
-        .build()
-        .unwrap();
+    let (client, expired) = app_client(&server);
     block_on(api::log_in(&client, "ada", "pw")).unwrap();
-    server.require_bearer("a2"); // the server has rotated: "a1" is expired
+    server.require_bearer("a2"); // the server has moved on: "a1" is expired
     let items = block_on(api::items(&client, 1)).unwrap();
     assert_eq!(
         items,
@@ -37,5 +43,23 @@ fn items_survive_an_expired_token_with_one_refresh() {
         }]
     );
     assert_eq!(server.count("/auth/refresh"), 1);
-    let _ = api::client; // the app's constructor is exercised in the browser test
+    assert_eq!(expired.get(), 0);
+}
+
+#[test]
+fn a_refused_refresh_ends_the_session_once() {
+    let server = MockServer::new();
+    server
+        .on(Method::POST, "/auth/login")
+        .reply_json(200, r#"{"access_token":"a1","refresh_token":"r1"}"#);
+    server.refresh_route(
+        "/auth/refresh",
+        MockResponse::json(400, r#"{"error":"invalid_grant"}"#),
+    );
+    let (client, expired) = app_client(&server);
+    block_on(api::log_in(&client, "ada", "pw")).unwrap();
+    server.require_bearer("someone-else");
+    let err = block_on(api::items(&client, 1)).unwrap_err();
+    assert!(err.is_session_expired(), "{err}");
+    assert_eq!(expired.get(), 1, "the app's callback ran once");
 }
