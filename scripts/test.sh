@@ -61,6 +61,7 @@ for example in examples/*/; do
 done
 step types npx --no-install tsc -p tests/types
 step readme-types node scripts/readme-ts.mjs
+step readme-excerpts node scripts/readme-excerpts.mjs
 if scripts/server.sh start; then
   # Every integration test file in headless Chromium (windows and workers), then the Node one.
   step browser-tests wasm-pack test --headless --chrome -- --test '*'
