@@ -6,8 +6,8 @@ import * as opt from "./options.js";
 import { REQUEST_KEYS, engineArgs, privateCopy, shapeResponse } from "./request.js";
 
 const EVENT_TYPES = [
-  "sent", "response", "attemptFailed", "retry", "waitingForRefresh", "refreshStarted", "refreshed", "refreshFailed", "replayed",
-  "finished",
+  "sent", "response", "attemptFailed", "retry", "waitingForRefresh", "refreshStarted", "refreshed", "refreshedElsewhere",
+  "refreshFailed", "replayed", "finished",
 ];
 
 /** The engine's flat event `[type, id, attempt, a, b, c]` as the documented object. */
@@ -19,6 +19,7 @@ function eventObject([type, id, attempt, a, b, c]) {
     case "retry": return { type, id, attempt, delay: a, reason: b };
     case "refreshStarted": return { type };
     case "refreshed": return { type, generation: a };
+    case "refreshedElsewhere": return { type, generation: a };
     case "refreshFailed": return { type, error: fromEngine(a), sessionExpired: b };
     case "finished": {
       const event = { type, id, elapsed: a };

@@ -113,6 +113,7 @@ export function retry(name, value) {
 
 const AUTH_KEYS = [
   "storage", "storageKey", "header", "scheme", "refresh", "statusCodes", "refreshBeforeExpiry", "allowedOrigins", "onSessionExpired",
+  "crossTab", "onChange",
 ];
 const STORAGES = ["memory", "localStorage", "sessionStorage", "cookie"];
 
@@ -134,6 +135,8 @@ function auth(value, hooks) {
     else if (key === "refreshBeforeExpiry") out[key] = v === false ? false : number(n, v, 0, MAX_MS / 1000, false);
     else if (key === "allowedOrigins") out[key] = strings(n, v);
     else if (key === "onSessionExpired") hooks.onSessionExpired = func(n, v);
+    else if (key === "onChange") hooks.onChange = func(n, v);
+    else if (key === "crossTab") out.crossTab = boolean(n, v);
     else out[key] = string(n, v);
   }
   return out;

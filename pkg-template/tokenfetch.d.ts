@@ -98,8 +98,13 @@ export interface AuthOptions {
   refreshBeforeExpiry?: number | false;
   /** Origins that may receive the token. Default: the `baseURL`'s origin. */
   allowedOrigins?: string[];
-  /** Called once each time the session ends. */
+  /** Called once each time the session ends (here, or in another tab sharing the storage). */
   onSessionExpired?: (error: TokenfetchError) => void;
+  /** With a storage the tabs share (localStorage, cookie): one refresh across tabs under a Web
+   * Lock, logins and logouts reach every tab. Default true; false: each tab alone. */
+  crossTab?: boolean;
+  /** Another tab logged in, logged out, ended the session or refreshed. */
+  onChange?: (change: "loggedIn" | "loggedOut" | "expired" | "refreshed") => void;
 }
 
 export interface RetryOptions {
@@ -285,6 +290,7 @@ export type TokenfetchEvent =
   | (EventBase & { type: "waitingForRefresh" })
   | { type: "refreshStarted" }
   | { type: "refreshed"; generation: number }
+  | { type: "refreshedElsewhere"; generation: number }
   | { type: "refreshFailed"; error: TokenfetchError; sessionExpired: boolean }
   | (EventBase & { type: "replayed" })
   | (EventBase & { type: "finished"; elapsed: number; status?: number; error?: TokenfetchError });

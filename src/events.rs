@@ -85,6 +85,12 @@ pub enum Event {
         /// Successful refreshes so far.
         generation: u64,
     },
+    /// Another tab refreshed while this one waited for the cross-tab lock: its tokens are used,
+    /// and this tab sent no refresh.
+    RefreshedElsewhere {
+        /// Successful refreshes so far.
+        generation: u64,
+    },
     /// A token refresh failed; `session_expired` tells whether the tokens were cleared.
     RefreshFailed {
         /// Why.

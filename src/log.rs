@@ -344,6 +344,15 @@ impl Logger {
                 concat(&["⟳ token refreshed (generation ", &number(*generation), ")"]),
                 Vec::new(),
             ),
+            Event::RefreshedElsewhere { generation } => self.emit(
+                Level::Info,
+                concat(&[
+                    "⟳ another tab refreshed the token (generation ",
+                    &number(*generation),
+                    ")",
+                ]),
+                Vec::new(),
+            ),
             Event::RefreshFailed {
                 error,
                 session_expired,

@@ -8,6 +8,7 @@ use futures::future::LocalBoxFuture;
 
 use super::endpoint::RefreshEndpoint;
 use super::store::{MemoryStore, TokenStore};
+use super::tabs::SessionChange;
 use super::tokens::Tokens;
 use crate::error::{Error, Kind, Result};
 use crate::http::headers::{header_name, is_token};
@@ -37,7 +38,13 @@ pub struct AuthConfig {
     pub(crate) refresh_timeout: Duration,
     /// The client's credentials mode, used by the refresh request too.
     pub(crate) credentials: Credentials,
+    /// Coordinate the refresh and the session with the other tabs when the store is shared.
+    pub(crate) cross_tab: bool,
+    pub(crate) on_change: Option<ChangeCallback>,
 }
+
+/// Called when another tab changes the shared session.
+pub(crate) type ChangeCallback = Rc<dyn Fn(SessionChange)>;
 
 /// Decides whether a response should trigger a refresh.
 pub(crate) type RefreshPredicate = Rc<dyn Fn(&Response) -> bool>;
@@ -79,6 +86,8 @@ impl AuthConfig {
             refresh: None,
             refresh_timeout: Duration::from_secs(10),
             credentials: Credentials::default(),
+            cross_tab: true,
+            on_change: None,
         }
     }
 
@@ -154,6 +163,21 @@ impl AuthConfig {
             Box::pin(async move { refresh(token).await })
         };
         self.refresh = Some(RefreshMethod::Custom(Rc::new(f)));
+        self
+    }
+
+    /// With a store the tabs share (`localStorage`, cookies), coordinate with the other tabs
+    /// (default on): one tab refreshes at a time under a Web Lock and the others use its
+    /// tokens; logins, logouts and ended sessions reach every tab. Off: each tab alone.
+    pub fn cross_tab(mut self, on: bool) -> Self {
+        self.cross_tab = on;
+        self
+    }
+
+    /// Called when another tab logs in, logs out, ends the session or refreshes (so the app can
+    /// re-render). A logout or an ended session elsewhere has already cleared and canceled here.
+    pub fn on_change(mut self, callback: impl Fn(SessionChange) + 'static) -> Self {
+        self.on_change = Some(Rc::new(callback));
         self
     }
 

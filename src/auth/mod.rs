@@ -27,6 +27,7 @@ pub(crate) mod jwt;
 mod middleware;
 mod refresh;
 mod store;
+mod tabs;
 mod tokens;
 #[cfg(target_arch = "wasm32")]
 mod web_store;
@@ -36,6 +37,7 @@ pub use endpoint::{RefreshEndpoint, RefreshTokenIn};
 pub use middleware::SkipAuth;
 pub use refresh::Auth;
 pub use store::{MemoryStore, TokenStore};
+pub use tabs::SessionChange;
 pub use tokens::Tokens;
 #[cfg(all(feature = "js", target_arch = "wasm32"))]
 pub(crate) use tokens::{from_json as tokens_from_json, to_json as tokens_to_json};

@@ -23,6 +23,7 @@ use futures::FutureExt;
 
 use super::config::{AuthConfig, RefreshMethod};
 use super::endpoint::{classify, exchange, RefreshFailure};
+use super::tabs::{SessionChange, Tabs};
 use super::tokens::Tokens;
 use crate::error::{Error, Kind, Result};
 use crate::events::{Event, Events};
@@ -64,13 +65,29 @@ struct State {
     cancel: RefCell<CancelHandle>,
     /// Requests that wait for a refresh dispatch in issue order through this line.
     line: Rc<WaitQueue>,
+    /// The other tabs sharing the store, if it is shared and cross-tab coordination is on.
+    tabs: Option<Tabs>,
+    /// "Refreshed" notices heard from other tabs (see `locked_refresh`).
+    notices: Cell<u64>,
 }
 
 impl Auth {
     /// The session for a validated `config` (see [`AuthConfig::resolve`]).
     pub(crate) fn new(config: AuthConfig, transport: Rc<dyn Transport>, events: Events) -> Auth {
-        Auth {
-            state: Rc::new(State {
+        let shared = config
+            .cross_tab
+            .then(|| config.store.shared_name())
+            .flatten();
+        let state = Rc::new_cyclic(|weak: &std::rc::Weak<State>| {
+            let tabs = shared.map(|name| {
+                let weak = weak.clone();
+                Tabs::new(&name, move |change| {
+                    if let Some(state) = weak.upgrade() {
+                        Auth { state }.heard(change);
+                    }
+                })
+            });
+            State {
                 config,
                 transport,
                 events,
@@ -81,15 +98,21 @@ impl Auth {
                 exp_of: RefCell::new(None),
                 cancel: RefCell::new(CancelHandle::new()),
                 line: Rc::default(),
-            }),
-        }
+                tabs,
+                notices: Cell::new(0),
+            }
+        });
+        Auth { state }
     }
 
-    /// Store tokens (after a login). Malformed tokens are refused.
+    /// Store tokens (after a login). Malformed tokens are refused. With a shared store the
+    /// other tabs hear of it ([`SessionChange::LoggedIn`]).
     pub fn set_tokens(&self, tokens: Tokens) -> Result<()> {
         tokens.validate()?;
         self.new_epoch();
-        self.state.config.store.set(&tokens)
+        self.state.config.store.set(&tokens)?;
+        self.tell(SessionChange::LoggedIn);
+        Ok(())
     }
 
     /// The stored tokens.
@@ -108,7 +131,9 @@ impl Auth {
         self.new_epoch();
         let old = self.state.cancel.replace(CancelHandle::new());
         old.cancel();
-        self.state.config.store.clear()
+        let cleared = self.state.config.store.clear();
+        self.tell(SessionChange::LoggedOut);
+        cleared
     }
 
     /// Refresh now (joins a refresh already in flight).
@@ -209,8 +234,10 @@ impl Auth {
     async fn run(self) -> Result<()> {
         let state = &self.state;
         let epoch = state.epoch.get();
+        let before = self.tokens().ok().flatten();
         let timeout = crate::rt::time::sleep(state.config.refresh_timeout);
-        let result = match select(Box::pin(self.exchange()), Box::pin(timeout)).await {
+        let work = self.locked_refresh(epoch, before);
+        let result = match select(Box::pin(work), Box::pin(timeout)).await {
             Either::Left((result, _)) => result,
             // A refresh that takes too long says nothing about the refresh token: transient.
             Either::Right(_) => Err(RefreshFailure::Transient(Error::new(
@@ -224,12 +251,16 @@ impl Auth {
         }
         state.in_flight.borrow_mut().take();
         match result {
-            Ok(tokens) => {
-                state.config.store.set(&tokens)?;
-                *state.fresh.borrow_mut() = tokens.access_token.clone();
+            Ok(elsewhere) => {
                 let generation = state.generation.get() + 1;
                 state.generation.set(generation);
-                state.events.emit(|| Event::Refreshed { generation });
+                if elsewhere {
+                    state
+                        .events
+                        .emit(|| Event::RefreshedElsewhere { generation });
+                } else {
+                    state.events.emit(|| Event::Refreshed { generation });
+                }
                 Ok(())
             }
             Err(RefreshFailure::Transient(error)) => {
@@ -241,6 +272,7 @@ impl Auth {
             }
             Err(RefreshFailure::SessionOver(cause)) => {
                 let _ = state.config.store.clear();
+                self.tell(SessionChange::Expired);
                 let error = Error::new(Kind::SessionExpired, "").with_source(cause);
                 state.events.emit(|| Event::RefreshFailed {
                     error: error.clone(),
@@ -251,6 +283,92 @@ impl Auth {
                 }
                 Err(error)
             }
+        }
+    }
+
+    /// The refresh under the cross-tab lock (if the store is shared): if another tab refreshed
+    /// while this one waited for the lock, its tokens are in the store — take them (`Ok(true)`);
+    /// else exchange and store the new tokens before the lock goes to the next tab (`Ok(false)`).
+    async fn locked_refresh(
+        &self,
+        epoch: u64,
+        before: Option<Tokens>,
+    ) -> std::result::Result<bool, RefreshFailure> {
+        let state = &self.state;
+        let notices = state.notices.get();
+        let lock = match &state.tabs {
+            Some(tabs) => Some(tabs.lock().await),
+            None => None,
+        };
+        if state.tabs.is_some() {
+            // Another tab may have refreshed while this one waited. Its write to a shared store
+            // reaches this tab's copy a moment later than the lock can: if it told us it
+            // refreshed, give the store that moment before trading a refresh token it spent.
+            let polls = if state.notices.get() != notices {
+                20
+            } else {
+                1
+            };
+            for i in 0..polls {
+                if i > 0 {
+                    crate::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+                let now = self.tokens().map_err(RefreshFailure::Transient)?;
+                if now.as_ref().is_some_and(|t| t.access_token.is_some()) && now != before {
+                    return Ok(true);
+                }
+            }
+        }
+        let tokens = self.exchange().await?;
+        if state.epoch.get() == epoch {
+            state
+                .config
+                .store
+                .set(&tokens)
+                .map_err(RefreshFailure::Transient)?;
+            *state.fresh.borrow_mut() = tokens.access_token.clone();
+        }
+        if let Some(lock) = lock {
+            // Tell the other tabs first, and keep the lock a moment longer, so that the next
+            // tab to get it sees the new tokens in its copy of the store.
+            self.tell(SessionChange::Refreshed);
+            crate::rt::task::spawn_local(async move {
+                let _held = lock;
+                crate::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+            });
+        }
+        Ok(false)
+    }
+
+    fn tell(&self, change: SessionChange) {
+        if let Some(tabs) = &self.state.tabs {
+            tabs.tell(change);
+        }
+    }
+
+    /// Another tab changed the shared session.
+    fn heard(&self, change: SessionChange) {
+        let state = &self.state;
+        match change {
+            SessionChange::LoggedIn => self.new_epoch(),
+            SessionChange::LoggedOut | SessionChange::Expired => {
+                // Clear and cancel here too: nothing of the old session goes out.
+                self.new_epoch();
+                let old = state.cancel.replace(CancelHandle::new());
+                old.cancel();
+                if change == SessionChange::Expired {
+                    if let Some(callback) = &state.config.on_session_expired {
+                        callback(&Error::new(
+                            Kind::SessionExpired,
+                            "the session ended in another tab",
+                        ));
+                    }
+                }
+            }
+            SessionChange::Refreshed => state.notices.set(state.notices.get() + 1),
+        }
+        if let Some(callback) = &state.config.on_change {
+            callback(change);
         }
     }
 

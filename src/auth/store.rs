@@ -16,6 +16,13 @@ pub trait TokenStore: 'static {
     fn set(&self, tokens: &Tokens) -> Result<()>;
     /// Remove the tokens.
     fn clear(&self) -> Result<()>;
+
+    /// A name for the tokens if other tabs of the origin see the same ones (`localStorage`,
+    /// cookies): the client then refreshes once across tabs and tells them about logins and
+    /// logouts. `None` (the default): the tokens are this tab's own.
+    fn shared_name(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Tokens in memory only: gone when the page is closed. The default, and the safest against
@@ -62,5 +69,8 @@ impl<S: TokenStore> TokenStore for std::rc::Rc<S> {
     }
     fn clear(&self) -> Result<()> {
         (**self).clear()
+    }
+    fn shared_name(&self) -> Option<String> {
+        (**self).shared_name()
     }
 }

@@ -78,6 +78,11 @@ impl WebStorageStore {
 }
 
 impl TokenStore for WebStorageStore {
+    fn shared_name(&self) -> Option<String> {
+        // sessionStorage is per tab; localStorage is the origin's.
+        (self.area == StorageArea::Local).then(|| concat(&["localStorage:", &self.key]))
+    }
+
     fn get(&self) -> Result<Option<Tokens>> {
         let item = self
             .storage()?
@@ -307,6 +312,10 @@ fn decode(value: &str) -> Option<String> {
 }
 
 impl TokenStore for CookieStore {
+    fn shared_name(&self) -> Option<String> {
+        Some(concat(&["cookie:", &self.name]))
+    }
+
     fn get(&self) -> Result<Option<Tokens>> {
         let tokens = Tokens {
             access_token: self.read("at")?,

@@ -22,6 +22,7 @@ pub(super) struct Hooks {
     pub refresh: Option<Function>,
     pub refresh_body: Option<Function>,
     pub on_session_expired: Option<Function>,
+    pub on_change: Option<Function>,
 }
 
 /// A store backed by the app's `{ get(key), set(key, value), remove(key) }` (synchronous),
@@ -193,6 +194,14 @@ pub(super) fn auth_config(value: &Value, hooks: Hooks) -> Result<AuthConfig> {
     }
     if let Some(origins) = s.strings("allowedOrigins")? {
         config = config.allowed_origins(origins);
+    }
+    if let Some(on) = s.bool("crossTab")? {
+        config = config.cross_tab(on);
+    }
+    if let Some(callback) = hooks.on_change {
+        config = config.on_change(move |change| {
+            let _ = callback.call1(&JsValue::NULL, &JsValue::from_str(change.as_str()));
+        });
     }
     if let Some(callback) = hooks.on_session_expired {
         config = config.on_session_expired(move |error| {

@@ -82,6 +82,14 @@ fn flatten(event: &Event) -> Array {
         Event::Refreshed { generation } => {
             ("refreshed", u.clone(), 0, num(*generation), u.clone(), u)
         }
+        Event::RefreshedElsewhere { generation } => (
+            "refreshedElsewhere",
+            u.clone(),
+            0,
+            num(*generation),
+            u.clone(),
+            u,
+        ),
         Event::RefreshFailed {
             error,
             session_expired,

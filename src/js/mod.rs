@@ -81,6 +81,7 @@ fn build(config: &str, hooks: &JsValue) -> Result<Engine> {
             refresh: hook::<Function>(hooks, "refresh"),
             refresh_body: hook::<Function>(hooks, "refreshBody"),
             on_session_expired: hook::<Function>(hooks, "onSessionExpired"),
+            on_change: hook::<Function>(hooks, "onChange"),
         };
         builder = builder.auth(auth::auth_config(auth, hooks)?);
     }

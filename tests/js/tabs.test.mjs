@@ -1,0 +1,130 @@
+// One session across tabs: two or three pages of one browser context share localStorage, the
+// server rotates refresh tokens and revokes the whole family when one is reused.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch } from "../e2e/browser.mjs";
+import { SERVER, tenant, stats, configure, expire, tokens } from "./helpers.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(() => browser?.close());
+
+/** `n` pages of one context (shared storage), each with the package as `window.tf`. */
+async function tabs(n) {
+  const context = await browser.newContext();
+  const pages = [];
+  for (let i = 0; i < n; i++) {
+    const page = await context.newPage();
+    await page.goto(`${SERVER}/www/blank.html`);
+    await page.evaluate(async () => {
+      const tf = await import("/pkg/tokenfetch.js");
+      await tf.default();
+      window.tf = tf;
+    });
+    pages.push(page);
+  }
+  return { pages, close: () => context.close() };
+}
+
+/** In a page: a client on `base` with `auth` options, kept as `window.api`; `changes` collected. */
+function client(page, base, auth) {
+  return page.evaluate(
+    ({ base, auth }) => {
+      window.changes = [];
+      window.expired = 0;
+      window.api = window.tf.createClient({
+        baseURL: base,
+        retry: false,
+        auth: {
+          refresh: { url: "/auth/refresh" },
+          ...auth,
+          onChange: (c) => window.changes.push(c),
+          onSessionExpired: () => window.expired++,
+        },
+      });
+    },
+    { base, auth },
+  );
+}
+
+const storm = (page, n) =>
+  page.evaluate(async (n) => {
+    const out = await Promise.allSettled(Array.from({ length: n }, (_, i) => window.api.get(`/api/seq/${i}`)));
+    return out.map((o) => (o.status === "fulfilled" ? o.value.status : o.reason.code));
+  }, n);
+
+const key = () => `tabs${Math.floor(Math.random() * 1e9)}`;
+
+test("20 requests in each of 2 tabs with an expired token: 1 refresh, no revocation, 40 succeed", async () => {
+  const base = tenant("tabs-storm");
+  await configure(base, { refresh_delay_ms: 300 });
+  const pair = await tokens(base);
+  const { pages, close } = await tabs(2);
+  const storageKey = key();
+  for (const page of pages) await client(page, base, { storage: "localStorage", storageKey });
+  await pages[0].evaluate((pair) => window.api.auth.setTokens(pair), pair);
+  await expire(base);
+  const [a, b] = await Promise.all(pages.map((p) => storm(p, 20)));
+  assert.deepEqual([...a, ...b], Array(40).fill(200));
+  const s = await stats(base);
+  assert.equal(s.refresh_count, 1, "one refresh across both tabs");
+  const events = await pages[1].evaluate(() => window.changes);
+  assert.ok(events.includes("loggedIn") || events.includes("refreshed"), `tab B heard tab A: ${events}`);
+  await close();
+});
+
+test("logout in tab A: tab B's next request goes out without a token, and B hears of it", async () => {
+  const base = tenant("tabs-logout");
+  const pair = await tokens(base);
+  const { pages, close } = await tabs(2);
+  const storageKey = key();
+  for (const page of pages) await client(page, base, { storage: "localStorage", storageKey });
+  await pages[0].evaluate((pair) => window.api.auth.setTokens(pair), pair);
+  assert.equal(await pages[1].evaluate(() => window.api.get("/echo").then((r) => r.data.headers.authorization ?? null)), `Bearer ${pair.accessToken}`);
+  await pages[0].evaluate(() => window.api.auth.logout());
+  await pages[1].waitForFunction(() => window.changes.includes("loggedOut"));
+  const after = await pages[1].evaluate(() => window.api.get("/echo").then((r) => r.data.headers.authorization ?? null));
+  assert.equal(after, null);
+  await close();
+});
+
+test("tab A closed while its refresh hangs: tab B gets the lock and refreshes once more", async () => {
+  const base = tenant("tabs-closed");
+  await configure(base, { refresh_fail: "hang", refresh_fail_times: 1 });
+  const pair = await tokens(base);
+  const { pages, close } = await tabs(2);
+  const storageKey = key();
+  for (const page of pages) await client(page, base, { storage: "localStorage", storageKey });
+  await pages[0].evaluate((pair) => window.api.auth.setTokens(pair), pair);
+  await expire(base);
+  pages[0].evaluate(() => window.api.get("/api/seq/0")).catch(() => {});
+  await pages[0].waitForFunction(() => window.api.auth.isRefreshing);
+  const b = storm(pages[1], 5);
+  await new Promise((r) => setTimeout(r, 300)); // B is waiting for A's lock
+  await pages[0].close();
+  assert.deepEqual(await b, Array(5).fill(200));
+  assert.equal((await stats(base)).refresh_count, 2, "A's hung refresh, then B's");
+  await close();
+});
+
+test("coordination off (or the memory store): each tab refreshes, and rotation revokes the session", async () => {
+  for (const auth of [{ storage: "localStorage", crossTab: false }, { storage: "memory" }]) {
+    const base = tenant("tabs-off");
+    await configure(base, { refresh_delay_ms: 200 });
+    const pair = await tokens(base);
+    const { pages, close } = await tabs(2);
+    const storageKey = key();
+    for (const page of pages) {
+      await client(page, base, { ...auth, storageKey });
+      await page.evaluate((pair) => window.api.auth.setTokens(pair), pair);
+    }
+    await expire(base);
+    const results = (await Promise.all(pages.map((p) => storm(p, 5)))).flat();
+    const s = await stats(base);
+    assert.equal(s.refresh_count, 2, `${JSON.stringify(auth)}: each tab refreshed`);
+    assert.ok(results.some((r) => r !== 200), `${JSON.stringify(auth)}: the reused refresh token revoked the session`);
+    await close();
+  }
+});
