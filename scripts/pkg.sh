@@ -33,7 +33,7 @@ cp pkg-template/package.json pkg-template/README.md pkg-template/tokenfetch.d.ts
 esbuild=node_modules/.bin/esbuild
 "$esbuild" pkg-template/tokenfetch.js --bundle --format=esm --minify --sourcemap \
   --external:./tokenfetch_engine.js --outfile="$out/tokenfetch.js" --log-level=warning
-for f in "$out"/tokenfetch_engine.js "$out"/snippets/*/src/rt/fetch.js; do
+for f in "$out"/tokenfetch_engine.js $(find "$out/snippets" -name "*.js"); do
   # (wasm-bindgen lists its snippet once per import: duplicate keys, harmless.)
   "$esbuild" "$f" --format=esm --minify --outfile="$f" --allow-overwrite --log-level=warning \
     --log-override:duplicate-object-key=silent
