@@ -128,3 +128,20 @@ test("coordination off (or the memory store): each tab refreshes, and rotation r
     await close();
   }
 });
+
+test("a session that ends in tab A ends in tab B: callback, storage cleared", async () => {
+  const base = tenant("tabs-expired");
+  await configure(base, { refresh_fail: "invalid_grant", refresh_fail_times: 1 });
+  const pair = await tokens(base);
+  const { pages, close } = await tabs(2);
+  const storageKey = key();
+  for (const page of pages) await client(page, base, { storage: "localStorage", storageKey });
+  await pages[0].evaluate((pair) => window.api.auth.setTokens(pair), pair);
+  await expire(base);
+  const a = await storm(pages[0], 3);
+  assert.deepEqual(a, Array(3).fill("ERR_SESSION_EXPIRED"));
+  await pages[1].waitForFunction(() => window.changes.includes("expired") && window.expired === 1);
+  assert.equal(await pages[1].evaluate(() => window.api.auth.getTokens()), null);
+  assert.equal((await stats(base)).refresh_count, 1);
+  await close();
+});
