@@ -67,7 +67,8 @@ if scripts/server.sh start; then
   step browser-tests wasm-pack test --headless --chrome -- --test '*'
   step node-tests wasm-pack test --node -- --test node
   # The npm package: Chromium (page and worker) and Node, plus the demo page end to end.
-  step js-tests node --test --test-reporter=tap tests/js/ tests/e2e/
+  # A test that hangs, or a file whose process never exits, fails instead of eating CI's hour.
+  step js-tests timeout --kill-after=10 1200 node --test --test-timeout=180000 --test-reporter=tap tests/js/ tests/e2e/
   # The bench, with tiny counts: it must keep running (its numbers are not asserted).
   step bench-smoke node bench/run.mjs --quick
 else

@@ -42,6 +42,8 @@ export function done(handle) {
 export function open(name, onMessage) {
   if (typeof BroadcastChannel !== "function") return null;
   const channel = new BroadcastChannel(name);
+  // Node's channels hold the process open; a client must never keep a script from exiting.
+  channel.unref?.();
   channel.onmessage = (event) => {
     if (typeof event.data === "string") onMessage(event.data);
   };

@@ -1,5 +1,7 @@
 // The same package from Node (>= 20): init() reads the .wasm from disk, memory token store.
 import { test, before } from "node:test";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import init, { createClient, isTokenfetchError, TokenfetchError } from "../../pkg/tokenfetch.js";
 import { tenant, stats, expire, tokens, configure } from "./helpers.mjs";
@@ -43,4 +45,29 @@ test("browser-only storages are a clear error in Node", async () => {
   const base = tenant("node-storage");
   const api = createClient({ baseURL: base, auth: { storage: "cookie" } });
   assert.throws(() => api.auth.setTokens({ accessToken: "a" }), (e) => e.code === "ERR_STORAGE");
+});
+
+test("a script that used auth, refresh and a shared store exits on its own", async () => {
+  const base = tenant("node-exit");
+  const pair = await tokens(base);
+  await expire(base);
+  const pkg = fileURLToPath(new URL("../../pkg/tokenfetch.js", import.meta.url));
+  const script = `
+    const { default: init, createClient } = await import(${JSON.stringify(pkg)});
+    await init();
+    const api = createClient({ baseURL: ${JSON.stringify(base)}, auth: { refresh: { url: "/auth/refresh" } } });
+    api.auth.setTokens(${JSON.stringify(pair)});
+    const res = await api.get("/api/seq/1");
+    // A shared store opens the cross-tab channel even where it cannot store (Node has no cookies).
+    const shared = createClient({ baseURL: ${JSON.stringify(base)}, auth: { storage: "cookie" } });
+    try { shared.auth.setTokens({ accessToken: "a" }); } catch {}
+    console.log(res.data.n);`;
+  const run = await new Promise((resolve) => {
+    execFile(process.execPath, ["--input-type=module", "-e", script], { timeout: 20000 }, (err, stdout, stderr) =>
+      resolve({ err, stdout, stderr }),
+    );
+  });
+  assert.equal(run.err, null, `the script did not exit by itself: ${run.err?.message} ${run.stderr}`);
+  assert.equal(run.stdout.trim(), "1");
+  assert.equal((await stats(base)).refresh_count, 1);
 });
