@@ -57,14 +57,20 @@ const storm = (page, n) =>
 
 const key = () => `tabs${Math.floor(Math.random() * 1e9)}`;
 
-test("20 requests in each of 2 tabs with an expired token: 1 refresh, no revocation, 40 succeed", async () => {
-  const base = tenant("tabs-storm");
-  await configure(base, { refresh_delay_ms: 300 });
+/** Two tabs on a fresh tenant (server `config` applied) sharing one localStorage session, logged in in tab A. */
+async function sharedSession(name, config) {
+  const base = tenant(name);
+  if (config) await configure(base, config);
   const pair = await tokens(base);
   const { pages, close } = await tabs(2);
   const storageKey = key();
   for (const page of pages) await client(page, base, { storage: "localStorage", storageKey });
   await pages[0].evaluate((pair) => window.api.auth.setTokens(pair), pair);
+  return { base, pair, pages, close };
+}
+
+test("20 requests in each of 2 tabs with an expired token: 1 refresh, no revocation, 40 succeed", async () => {
+  const { base, pages, close } = await sharedSession("tabs-storm", { refresh_delay_ms: 300 });
   await expire(base);
   const [a, b] = await Promise.all(pages.map((p) => storm(p, 20)));
   assert.deepEqual([...a, ...b], Array(40).fill(200));
@@ -76,12 +82,7 @@ test("20 requests in each of 2 tabs with an expired token: 1 refresh, no revocat
 });
 
 test("logout in tab A: tab B's next request goes out without a token, and B hears of it", async () => {
-  const base = tenant("tabs-logout");
-  const pair = await tokens(base);
-  const { pages, close } = await tabs(2);
-  const storageKey = key();
-  for (const page of pages) await client(page, base, { storage: "localStorage", storageKey });
-  await pages[0].evaluate((pair) => window.api.auth.setTokens(pair), pair);
+  const { pair, pages, close } = await sharedSession("tabs-logout");
   assert.equal(await pages[1].evaluate(() => window.api.get("/echo").then((r) => r.data.headers.authorization ?? null)), `Bearer ${pair.accessToken}`);
   await pages[0].evaluate(() => window.api.auth.logout());
   await pages[1].waitForFunction(() => window.changes.includes("loggedOut"));
@@ -91,13 +92,7 @@ test("logout in tab A: tab B's next request goes out without a token, and B hear
 });
 
 test("tab A closed while its refresh hangs: tab B gets the lock and refreshes once more", async () => {
-  const base = tenant("tabs-closed");
-  await configure(base, { refresh_fail: "hang", refresh_fail_times: 1 });
-  const pair = await tokens(base);
-  const { pages, close } = await tabs(2);
-  const storageKey = key();
-  for (const page of pages) await client(page, base, { storage: "localStorage", storageKey });
-  await pages[0].evaluate((pair) => window.api.auth.setTokens(pair), pair);
+  const { base, pages, close } = await sharedSession("tabs-closed", { refresh_fail: "hang", refresh_fail_times: 1 });
   await expire(base);
   pages[0].evaluate(() => window.api.get("/api/seq/0")).catch(() => {});
   await pages[0].waitForFunction(() => window.api.auth.isRefreshing);
@@ -130,13 +125,7 @@ test("coordination off (or the memory store): each tab refreshes, and rotation r
 });
 
 test("a session that ends in tab A ends in tab B: callback, storage cleared", async () => {
-  const base = tenant("tabs-expired");
-  await configure(base, { refresh_fail: "invalid_grant", refresh_fail_times: 1 });
-  const pair = await tokens(base);
-  const { pages, close } = await tabs(2);
-  const storageKey = key();
-  for (const page of pages) await client(page, base, { storage: "localStorage", storageKey });
-  await pages[0].evaluate((pair) => window.api.auth.setTokens(pair), pair);
+  const { base, pages, close } = await sharedSession("tabs-expired", { refresh_fail: "invalid_grant", refresh_fail_times: 1 });
   await expire(base);
   const a = await storm(pages[0], 3);
   assert.deepEqual(a, Array(3).fill("ERR_SESSION_EXPIRED"));

@@ -86,6 +86,16 @@ async fn failure_response(mode: RefreshFail) -> Response {
 /// `POST /auth/refresh`: counts the call, applies the configured delay and
 /// failure mode, then rotates the refresh token (reuse revokes the family).
 pub async fn refresh(tenant: Tenant, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+    if let Some(failure) = refresh_prelude(&tenant).await {
+        return Ok(failure);
+    }
+    let token = refresh_token_of(&headers, &body)?;
+    Ok(token_response(&rotate(&tenant, &token)?))
+}
+
+/// What every refresh route does first: count the call, wait the configured delay, and answer
+/// with the configured failure if one is queued (`None`: go on and rotate).
+async fn refresh_prelude(tenant: &Tenant) -> Option<Response> {
     let (failure, delay_ms) = {
         let mut data = tenant.lock();
         data.stats.refresh_count += 1;
@@ -97,21 +107,19 @@ pub async fn refresh(tenant: Tenant, headers: HeaderMap, body: Bytes) -> ApiResu
     if delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(delay_ms)).await;
     }
-    if let Some(mode) = failure {
-        return Ok(failure_response(mode).await);
+    match failure {
+        Some(mode) => Some(failure_response(mode).await),
+        None => None,
     }
-    let token = refresh_token_of(&headers, &body)?;
-    let result = {
-        let mut data = tenant.lock();
-        let ttl = data.config.access_ttl_secs;
-        data.tokens.refresh(&token, ttl, now_ms())
-    };
-    match result {
-        Ok(issued) => Ok(token_response(&issued)),
-        Err(reason) => {
-            Err(ApiError::invalid_grant().with_detail(format!("{reason:?}").to_lowercase()))
-        }
-    }
+}
+
+/// Rotate the refresh token `token` (reuse revokes the family) into a new pair.
+fn rotate(tenant: &Tenant, token: &str) -> ApiResult<Issued> {
+    let mut data = tenant.lock();
+    let ttl = data.config.access_ttl_secs;
+    data.tokens.refresh(token, ttl, now_ms()).map_err(|reason| {
+        ApiError::invalid_grant().with_detail(format!("{reason:?}").to_lowercase())
+    })
 }
 
 /// `POST /auth/logout` `{"refresh_token"}` → revokes the family, 204.
@@ -183,34 +191,13 @@ pub async fn cookie_login(tenant: Tenant, headers: HeaderMap, body: Bytes) -> Ap
 /// `POST /auth/cookie/refresh`: the refresh token comes from the cookie (none in the body);
 /// rotates it like `/auth/refresh` (reuse revokes the family) and sets the new cookie.
 pub async fn cookie_refresh(tenant: Tenant, headers: HeaderMap) -> ApiResult<Response> {
-    let (failure, delay_ms) = {
-        let mut data = tenant.lock();
-        data.stats.refresh_count += 1;
-        (
-            data.config.take_refresh_failure(),
-            data.config.refresh_delay_ms,
-        )
-    };
-    if delay_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
-    }
-    if let Some(mode) = failure {
-        return Ok(failure_response(mode).await);
+    if let Some(failure) = refresh_prelude(&tenant).await {
+        return Ok(failure);
     }
     let Some(token) = cookie_token(&headers) else {
         return Err(ApiError::invalid_grant().with_detail("no refresh cookie".to_string()));
     };
-    let result = {
-        let mut data = tenant.lock();
-        let ttl = data.config.access_ttl_secs;
-        data.tokens.refresh(&token, ttl, now_ms())
-    };
-    match result {
-        Ok(issued) => Ok(cookie_response(&tenant, &issued)),
-        Err(reason) => {
-            Err(ApiError::invalid_grant().with_detail(format!("{reason:?}").to_lowercase()))
-        }
-    }
+    Ok(cookie_response(&tenant, &rotate(&tenant, &token)?))
 }
 
 /// `POST /auth/cookie/logout`: revokes the cookie's family and clears the cookie.
