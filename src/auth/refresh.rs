@@ -23,12 +23,13 @@ use futures::FutureExt;
 
 use super::config::{AuthConfig, RefreshMethod};
 use super::endpoint::{classify, exchange, RefreshFailure};
-use super::tabs::{SessionChange, Tabs};
+use super::tabs::SessionChange;
 use super::tokens::Tokens;
 use crate::error::{Error, Kind, Result};
 use crate::events::{Event, Events};
 use crate::rt::cancel::CancelHandle;
 use crate::rt::queue::WaitQueue;
+use crate::rt::tabs::Tabs;
 use crate::transport::Transport;
 
 /// The refresh in flight, awaited by every request that needs it (`Error` is cheap to clone).
@@ -81,8 +82,9 @@ impl Auth {
         let state = Rc::new_cyclic(|weak: &std::rc::Weak<State>| {
             let tabs = shared.map(|name| {
                 let weak = weak.clone();
-                Tabs::new(&name, move |change| {
-                    if let Some(state) = weak.upgrade() {
+                Tabs::new(&name, move |message| {
+                    let change = SessionChange::parse(&message);
+                    if let (Some(change), Some(state)) = (change, weak.upgrade()) {
                         Auth { state }.heard(change);
                     }
                 })
@@ -342,7 +344,7 @@ impl Auth {
 
     fn tell(&self, change: SessionChange) {
         if let Some(tabs) = &self.state.tabs {
-            tabs.tell(change);
+            tabs.post(change.as_str());
         }
     }
 

@@ -34,7 +34,7 @@ impl Value {
         }
     }
 
-    #[cfg(feature = "js")]
+    #[cfg(all(feature = "js", target_arch = "wasm32"))]
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
@@ -42,7 +42,7 @@ impl Value {
         }
     }
 
-    #[cfg(feature = "js")]
+    #[cfg(all(feature = "js", target_arch = "wasm32"))]
     pub fn as_array(&self) -> Option<&[Value]> {
         match self {
             Value::Array(items) => Some(items),

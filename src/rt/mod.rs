@@ -1,9 +1,11 @@
-//! The runtime edge: cancellation, the clock and timers, background tasks and the FIFO wait
-//! queue. The only code (besides the transport and the stores) that touches the platform.
+//! The runtime edge: cancellation, the clock and timers, background tasks, the FIFO wait
+//! queue and the other tabs (Web Locks, BroadcastChannel). The only code (besides the
+//! transport and the stores) that touches the platform.
 
 pub(crate) mod cancel;
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod fetch;
 pub(crate) mod queue;
+pub(crate) mod tabs;
 pub(crate) mod task;
 pub mod time;

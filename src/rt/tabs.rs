@@ -1,0 +1,83 @@
+//! The platform side of cross-tab coordination (with `tabs.js`): a Web Lock named for a shared
+//! store and a BroadcastChannel of the same name carrying short text messages. What the
+//! messages mean is `auth::tabs`'s business. Natively there are no tabs: nothing to coordinate.
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) use web::Tabs;
+
+#[cfg(target_arch = "wasm32")]
+mod web {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen_futures::JsFuture;
+
+    #[wasm_bindgen(module = "/src/rt/tabs.js")]
+    extern "C" {
+        fn acquire(name: &str) -> JsValue;
+        fn held(handle: &JsValue) -> js_sys::Promise;
+        fn done(handle: &JsValue);
+        fn open(name: &str, on_message: &JsValue) -> JsValue;
+        fn post(channel: &JsValue, text: &str);
+    }
+
+    /// The lock and the channel of one shared store.
+    pub(crate) struct Tabs {
+        name: String,
+        channel: JsValue,
+        /// Keeps the message listener alive as long as the client.
+        _listener: Option<Closure<dyn Fn(String)>>,
+    }
+
+    /// A held (or requested) Web Lock; released (or withdrawn) when dropped.
+    pub(crate) struct Lock(JsValue);
+
+    impl Drop for Lock {
+        fn drop(&mut self) {
+            done(&self.0);
+        }
+    }
+
+    impl Tabs {
+        /// Coordinate under `name` (the store's shared name); `on_message` hears the other tabs.
+        pub fn new(name: &str, on_message: impl Fn(String) + 'static) -> Tabs {
+            let name = crate::text::concat(&["tokenfetch:", name]);
+            let listener = Closure::<dyn Fn(String)>::new(on_message);
+            let channel = open(&name, listener.as_ref());
+            Tabs {
+                name,
+                channel,
+                _listener: Some(listener),
+            }
+        }
+
+        /// Wait for the lock (at once where there are no Web Locks).
+        pub async fn lock(&self) -> Lock {
+            let lock = Lock(acquire(&self.name));
+            let _ = JsFuture::from(held(&lock.0)).await;
+            lock
+        }
+
+        /// Tell the other tabs `message`.
+        pub fn post(&self, message: &str) {
+            post(&self.channel, message);
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use native::Tabs;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    pub(crate) struct Tabs;
+    pub(crate) struct Lock;
+
+    impl Tabs {
+        pub fn new(_name: &str, _on_message: impl Fn(String) + 'static) -> Tabs {
+            Tabs
+        }
+        pub async fn lock(&self) -> Lock {
+            Lock
+        }
+        pub fn post(&self, _message: &str) {}
+    }
+}
