@@ -25,10 +25,16 @@ async fn storm_refreshes_once_through_the_mock() {
     server
         .on(Method::GET, "/api/items")
         .reply_json(200, r#"{"items":[]}"#);
-    server.refresh_route(
-        "/auth/refresh",
-        MockResponse::json(200, r#"{"access_token":"fresh"}"#).delay(Duration::from_millis(20)),
+    let answer = MockResponse::json(200, r#"{"access_token":"fresh"}"#)
+        .header("set-cookie", "refresh=cookie-secret")
+        .delay(Duration::from_millis(20));
+    // A canned answer's Debug shows no secret (its body and header values hold tokens).
+    let shown = format!("{answer:?}");
+    assert!(
+        !shown.contains("cookie-secret") && shown.contains("set-cookie"),
+        "{shown}"
     );
+    server.refresh_route("/auth/refresh", answer);
     // The server's current token is the one the refresh hands out; the app still has "stale".
     server.require_bearer("fresh");
     let client = client(&server);
