@@ -73,6 +73,12 @@ test("every numeric option: out of range is ERR_BAD_OPTION naming it, nothing tr
       assert.ok(r.outcome[1].includes(`\`${r.name}\``), `${label} names the option: ${r.outcome[1]}`);
     }
   }
+  // No option takes these: each must be refused, not just survived.
+  for (const r of out.results) {
+    if (["-1", "NaN", "Infinity", "1e300", "Number.MAX_VALUE", '"5"'].includes(r.value)) {
+      assert.equal(r.outcome[0], "ERR_BAD_OPTION", `${r.scope} ${r.name} = ${r.value} is refused`);
+    }
+  }
   const refused = (scope, name, value) => out.results.find((r) => r.scope === scope && r.name === name && r.value === value).outcome[0];
   // The values that trapped the module before, each refused now.
   for (const [scope, name, value] of [

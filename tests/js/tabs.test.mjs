@@ -70,14 +70,18 @@ async function sharedSession(name, config) {
 }
 
 test("20 requests in each of 2 tabs with an expired token: 1 refresh, no revocation, 40 succeed", async () => {
-  const { base, pages, close } = await sharedSession("tabs-storm", { refresh_delay_ms: 300 });
+  const { base, pair, pages, close } = await sharedSession("tabs-storm", { refresh_delay_ms: 300 });
   await expire(base);
   const [a, b] = await Promise.all(pages.map((p) => storm(p, 20)));
   assert.deepEqual([...a, ...b], Array(40).fill(200));
   const s = await stats(base);
   assert.equal(s.refresh_count, 1, "one refresh across both tabs");
-  const events = await pages[1].evaluate(() => window.changes);
-  assert.ok(events.includes("loggedIn") || events.includes("refreshed"), `tab B heard tab A: ${events}`);
+  // The tab that did not refresh heard the other one's refresh, and both hold its new token.
+  const heard = await Promise.all(pages.map((p) => p.evaluate(() => window.changes)));
+  assert.ok(heard.some((changes) => changes.includes("refreshed")), `one tab heard the other: ${JSON.stringify(heard)}`);
+  const held = await Promise.all(pages.map((p) => p.evaluate(() => window.api.auth.getTokens().accessToken)));
+  assert.equal(held[0], held[1]);
+  assert.notEqual(held[0], pair.accessToken);
   await close();
 });
 
@@ -97,7 +101,8 @@ test("tab A closed while its refresh hangs: tab B gets the lock and refreshes on
   pages[0].evaluate(() => window.api.get("/api/seq/0")).catch(() => {});
   await pages[0].waitForFunction(() => window.api.auth.isRefreshing);
   const b = storm(pages[1], 5);
-  await new Promise((r) => setTimeout(r, 300)); // B is waiting for A's lock
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal((await stats(base)).refresh_count, 1, "B waits for A's lock instead of refreshing");
   await pages[0].close();
   assert.deepEqual(await b, Array(5).fill(200));
   assert.equal((await stats(base)).refresh_count, 2, "A's hung refresh, then B's");

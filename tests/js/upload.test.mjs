@@ -51,21 +51,24 @@ test("onUploadProgress: a 5 MB upload reports monotonic progress up to its size;
     const form = new FormData();
     form.append("big", new File([new Uint8Array(5_000_000).fill(7)], "big.bin", { type: "application/octet-stream" }));
     const events = [];
+    api.on("refreshed", () => events.push("refreshed"));
     const res = await api.post("/api/upload", form, { onUploadProgress: (e) => events.push(e) });
-    // Each attempt reports from zero: look at the last one (the replay after the refresh).
-    const starts = events.map((e, i) => (i === 0 || e.loaded < events[i - 1].loaded ? i : -1)).filter((i) => i >= 0);
-    const last = events.slice(starts.at(-1));
+    // The replay after the refresh reports its own progress, from zero.
+    const last = events.slice(events.indexOf("refreshed") + 1);
     return {
       status: res.status,
       size: res.data.parts[0].size,
-      attempts: starts.length,
+      refreshed: events.includes("refreshed"),
+      replayEvents: last.length,
       monotonic: last.every((e, i) => i === 0 || e.loaded >= last[i - 1].loaded),
       end: last.at(-1),
-      upload: events.every((e) => e.upload === true),
+      upload: events.every((e) => e === "refreshed" || e.upload === true),
     };
   }, { base, pair });
   assert.equal(out.status, 200);
   assert.equal(out.size, 5_000_000);
+  assert.ok(out.refreshed);
+  assert.ok(out.replayEvents > 0, "the replay reported progress");
   assert.ok(out.monotonic);
   assert.ok(out.upload);
   assert.equal(out.end.loaded, out.end.total, "the last event is at the total");
