@@ -192,18 +192,18 @@ impl Error {
 /// Show a URL without user info, query or fragment: those are where secrets hide.
 pub(crate) fn redact_url(url: &str) -> String {
     let cut = url.find(['?', '#']).unwrap_or(url.len());
-    let mut shown = url[..cut].to_string();
-    if let Some(scheme_end) = shown.find("://") {
-        let auth_start = scheme_end + 3;
-        let auth_end = shown[auth_start..]
-            .find('/')
-            .map_or(shown.len(), |i| auth_start + i);
-        if let Some(at) = shown[auth_start..auth_end].rfind('@') {
-            shown.replace_range(auth_start..auth_start + at + 1, "");
+    let (head, tail) = crate::text::split_at(url, cut);
+    let mut shown = head.to_string();
+    if let Some(scheme_end) = crate::text::find(head, "://") {
+        let (scheme, rest) = crate::text::split_at(head, scheme_end + 3);
+        let authority = rest.split('/').next().unwrap_or("");
+        if let Some((_, host)) = authority.rsplit_once('@') {
+            let path = crate::text::split_at(rest, authority.len()).1;
+            shown = crate::text::concat(&[scheme, host, path]);
         }
     }
-    if cut < url.len() {
-        shown.push_str(if url[cut..].starts_with('?') {
+    if !tail.is_empty() {
+        shown.push_str(if tail.starts_with('?') {
             "?…"
         } else {
             "#…"

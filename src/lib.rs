@@ -29,6 +29,9 @@
 //! ## Middleware
 //! See [`Middleware`]: the first one added is the outermost.
 #![deny(missing_docs)]
+// `&s[a..b]` on a `str` panics off a char boundary, and that panic's message brings `char`'s
+// `Debug` and the Unicode tables into the npm build (about 5 KB gzip): slice with `get`.
+#![warn(clippy::string_slice)]
 
 pub mod auth;
 mod body;

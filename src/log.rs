@@ -112,7 +112,9 @@ pub(crate) fn normalize(name: &str) -> String {
 
 /// True if a header, field or parameter named `name` holds a secret by default.
 fn secret_by_default(normalized: &str) -> bool {
-    SECRET_WORDS.iter().any(|w| normalized.contains(w))
+    SECRET_WORDS
+        .iter()
+        .any(|w| crate::text::find(normalized, w).is_some())
 }
 
 impl Logger {
@@ -200,7 +202,7 @@ impl Logger {
         }
         let kind = req.headers().get("content-type").unwrap_or("");
         let text = std::str::from_utf8(bytes).ok();
-        if let (true, Some(text)) = (kind.contains("json"), text) {
+        if let (true, Some(text)) = (crate::text::find(kind, "json").is_some(), text) {
             if let Ok(mut value) = crate::http::json::parse(text) {
                 value.redact(&|key| self.secret_field(key));
                 let mut out = String::from("body: ");
@@ -208,7 +210,10 @@ impl Logger {
                 return Some(out);
             }
         }
-        if let (true, Some(text)) = (kind.contains("x-www-form-urlencoded"), text) {
+        if let (true, Some(text)) = (
+            crate::text::find(kind, "x-www-form-urlencoded").is_some(),
+            text,
+        ) {
             return Some(concat(&["body: ", &self.redact_pairs(text)]));
         }
         Some(concat(&["body: (", &number(bytes.len() as u64), " bytes)"]))

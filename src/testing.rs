@@ -214,9 +214,9 @@ impl RouteBuilder {
 
 fn split_url(url: &str) -> (String, String) {
     let after_origin = url
-        .find("://")
-        .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
-        .map_or("/", |at| &url[at..]);
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').and_then(|at| rest.get(at..)))
+        .unwrap_or("/");
     let without_fragment = after_origin.split('#').next().unwrap_or("");
     match without_fragment.split_once('?') {
         Some((path, query)) => (path.to_string(), query.to_string()),

@@ -1,6 +1,33 @@
 //! Building messages without the formatting machinery (`format!` pulls `core::fmt` into every
 //! call site of the npm build): concatenation and decimal numbers.
 
+/// Where `needle` first occurs in `hay` (a plain byte search: `str::find` with a `&str` pattern
+/// brings the two-way searcher into the npm build, 2 KB).
+pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+}
+
+/// True if `s` contains any of the ASCII bytes in `set` (`str::contains` with a `char` pattern
+/// brings a searcher whose slicing can panic; see [`split_at`]).
+pub(crate) fn has_any(s: &str, set: &[u8]) -> bool {
+    s.bytes().any(|b| set.contains(&b))
+}
+
+/// `s` split at byte `i`; `(s, "")` when `i` is past the end or inside a character. Indexing a
+/// `str` panics there instead, and its panic message pulls `char`'s `Debug` and Unicode tables
+/// into the npm build: string code in the engine slices with `get`, never `[..]`.
+pub(crate) fn split_at(s: &str, i: usize) -> (&str, &str) {
+    match (s.get(..i), s.get(i..)) {
+        (Some(head), Some(tail)) => (head, tail),
+        _ => (s, ""),
+    }
+}
+
 /// The parts, joined.
 pub(crate) fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());

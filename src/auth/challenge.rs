@@ -9,7 +9,7 @@ struct Challenge {
 }
 
 fn is_tchar(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~/".contains(c)
+    c.is_ascii_alphanumeric() || (c.is_ascii() && b"!#$%&'*+-.^_`|~/".contains(&(c as u8)))
 }
 
 fn parse(header: &str) -> Vec<Challenge> {
@@ -32,7 +32,7 @@ fn parse(header: &str) -> Vec<Challenge> {
         let word: String = chars[start..i].iter().collect();
         let mut j = i;
         skip(&mut j, &|c| c == ' ' || c == '\t');
-        let is_param = !word.contains('=') && chars.get(j) == Some(&'=');
+        let is_param = !crate::text::has_any(&word, b"=") && chars.get(j) == Some(&'=');
         let inline_param = word.split_once('=').filter(|(k, _)| !k.is_empty());
         if is_param || inline_param.is_some() {
             // name=value (value may be quoted and follow after spaces)

@@ -157,7 +157,7 @@ impl CookieStore {
 
     /// The cookies' `Path` (default `/`).
     pub fn path(mut self, path: &str) -> Result<Self> {
-        if !path.starts_with('/') || path.contains([';', ',', ' ', '\r', '\n']) {
+        if !path.starts_with('/') || crate::text::has_any(path, b"; ,\r\n") {
             return Err(Error::new(
                 Kind::Builder,
                 "cookie path must start with / and contain no ; , or spaces",
@@ -169,7 +169,7 @@ impl CookieStore {
 
     /// The cookies' `Domain` (default: none, i.e. this host only).
     pub fn domain(mut self, domain: &str) -> Result<Self> {
-        if domain.is_empty() || domain.contains([';', ',', ' ', '\r', '\n', '/']) {
+        if domain.is_empty() || crate::text::has_any(domain, b"; ,\r\n/") {
             return Err(Error::new(Kind::Builder, "invalid cookie domain"));
         }
         self.domain = Some(domain.to_string());

@@ -27,7 +27,7 @@ fn digits(s: &str, len: usize) -> Option<i64> {
 /// Milliseconds since the epoch of an IMF-fixdate like `Sun, 06 Nov 1994 08:49:37 GMT`. Every
 /// field is unsigned ASCII digits of its fixed width and in range, so nothing can overflow.
 pub(crate) fn parse_imf_fixdate(s: &str) -> Option<f64> {
-    let rest = s.trim().split_once(", ")?.1;
+    let rest = s.trim().split_once(',')?.1.strip_prefix(' ')?;
     let mut parts = rest.split(' ');
     let day = digits(parts.next()?, 2)?;
     let month_name = parts.next()?;

@@ -49,8 +49,8 @@ fn check_characters(input: &str) -> Result<&str> {
             "URL contains a control character (tab, CR, LF, ...)",
         ));
     }
-    let before_query = input.find(['?', '#']).map_or(input, |i| &input[..i]);
-    if before_query.contains('\\') {
+    let before_query = input.split(['?', '#']).next().unwrap_or(input);
+    if crate::text::has_any(before_query, b"\\") {
         return Err(invalid("URL contains a backslash before the query"));
     }
     Ok(input)
@@ -58,8 +58,7 @@ fn check_characters(input: &str) -> Result<&str> {
 
 /// The scheme of `input`, if it starts with one (`[A-Za-z][A-Za-z0-9+.-]*:`).
 fn scheme_of(input: &str) -> Option<&str> {
-    let end = input.find(':')?;
-    let scheme = &input[..end];
+    let (scheme, _) = input.split_once(':')?;
     let mut chars = scheme.chars();
     let first = chars.next()?;
     (first.is_ascii_alphabetic()
@@ -80,13 +79,13 @@ pub(crate) fn parse_absolute(input: &str) -> Result<AbsoluteUrl> {
             ":` (only http and https)",
         ])));
     }
-    let after = &input[scheme.len() + 1..];
+    let after = crate::text::split_at(input, scheme.len() + 1).1;
     let after = after
         .strip_prefix("//")
         .ok_or_else(|| invalid(concat(&["`", &scheme, ":` must be followed by //"])))?;
     let auth_end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let (authority, rest) = after.split_at(auth_end);
-    if authority.contains('@') {
+    let (authority, rest) = crate::text::split_at(after, auth_end);
+    if crate::text::has_any(authority, b"@") {
         return Err(invalid(
             "credentials in the URL are not allowed (fetch refuses them)",
         ));
@@ -120,8 +119,8 @@ fn split_host_port(authority: &str) -> Result<(String, Option<u16>)> {
         let close = stripped
             .find(']')
             .ok_or_else(|| invalid("unterminated IPv6 address"))?;
-        let host = &authority[..close + 2];
-        let after = &stripped[close + 1..];
+        let host = crate::text::split_at(authority, close + 2).0;
+        let after = crate::text::split_at(stripped, close + 1).1;
         let port = match after {
             "" => None,
             p => Some(
@@ -167,7 +166,7 @@ impl BaseUrl {
     /// Parse a base URL; it may not carry a query or fragment.
     pub fn parse(input: &str) -> Result<BaseUrl> {
         let mut url = parse_absolute(input)?;
-        if url.rest.contains(['?', '#']) {
+        if crate::text::has_any(&url.rest, b"?#") {
             return Err(invalid("a base URL cannot have a query or fragment"));
         }
         let trimmed = url.rest.trim_end_matches('/').len();
@@ -242,11 +241,11 @@ pub(crate) fn append_query(url: &str, pairs: &[(String, String)]) -> String {
         return url.to_string();
     }
     let (main, fragment) = match url.find('#') {
-        Some(i) => url.split_at(i),
+        Some(i) => crate::text::split_at(url, i),
         None => (url, ""),
     };
     let mut out = main.to_string();
-    let mut sep = if !main.contains('?') {
+    let mut sep = if !crate::text::has_any(main, b"?") {
         '?'
     } else if main.ends_with(['?', '&']) {
         '\0'
