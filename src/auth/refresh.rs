@@ -18,8 +18,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use futures::future::{select, Either, LocalBoxFuture, Shared};
-use futures::FutureExt;
+use futures::future::LocalBoxFuture;
 
 use super::config::{AuthConfig, RefreshMethod};
 use super::endpoint::{classify, exchange, RefreshFailure};
@@ -29,11 +28,13 @@ use crate::error::{Error, Kind, Result};
 use crate::events::{Event, Events};
 use crate::rt::cancel::CancelHandle;
 use crate::rt::queue::WaitQueue;
+use crate::rt::race::first;
+use crate::rt::shared::Shared;
 use crate::rt::tabs::Tabs;
 use crate::transport::Transport;
 
 /// The refresh in flight, awaited by every request that needs it (`Error` is cheap to clone).
-pub(crate) type RefreshInFlight = Shared<LocalBoxFuture<'static, Result<()>>>;
+pub(crate) type RefreshInFlight = Shared<Result<()>>;
 
 /// The client's token session (from [`Client::auth`](crate::Client::auth)): store and read
 /// tokens, log out, refresh. Cheap to clone; clones share the session.
@@ -223,11 +224,14 @@ impl Auth {
         }
         let this = self.clone();
         let fut: LocalBoxFuture<'static, Result<()>> = Box::pin(async move { this.run().await });
-        let shared = fut.shared();
+        let shared = Shared::new(fut);
         *self.state.in_flight.borrow_mut() = Some(shared.clone());
         self.state.events.emit(|| Event::RefreshStarted);
         // Spawned, so canceling the request that started it cancels nothing for the others.
-        crate::rt::task::spawn_local(shared.clone().map(drop));
+        let driver = shared.clone();
+        crate::rt::task::spawn_local(async move {
+            let _ = driver.await;
+        });
         shared
     }
 
@@ -239,14 +243,15 @@ impl Auth {
         let before = self.tokens().ok().flatten();
         let timeout = crate::rt::time::sleep(state.config.refresh_timeout);
         let work = self.locked_refresh(epoch, before);
-        let result = match select(Box::pin(work), Box::pin(timeout)).await {
-            Either::Left((result, _)) => result,
-            // A refresh that takes too long says nothing about the refresh token: transient.
-            Either::Right(_) => Err(RefreshFailure::Transient(Error::new(
+        // A refresh that takes too long says nothing about the refresh token: transient.
+        let timeout = async {
+            timeout.await;
+            Err(RefreshFailure::Transient(Error::new(
                 Kind::Timeout,
                 "the token refresh timed out",
-            ))),
+            )))
         };
+        let result = first(work, timeout).await;
         if state.epoch.get() != epoch {
             // Logged out or new tokens set meanwhile: store nothing, let waiters re-read.
             return Ok(());

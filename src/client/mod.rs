@@ -2,11 +2,8 @@
 
 use std::cell::Cell;
 use std::future::Future;
-use std::pin::pin;
 use std::rc::Rc;
 use std::time::Duration;
-
-use futures::future::{select, Either};
 
 mod builder;
 mod request_builder;
@@ -190,15 +187,16 @@ pub(crate) struct TotalTimeout(pub Duration);
 
 /// Run `fut` unless `total` passes first (then `Kind::TotalTimeout`).
 async fn race_total<T>(fut: impl Future<Output = Result<T>>, total: Duration) -> Result<T> {
-    match select(pin!(fut), pin!(crate::rt::time::sleep(total))).await {
-        Either::Left((result, _)) => result,
-        Either::Right(_) => Err(Error::new(
+    let deadline = async {
+        crate::rt::time::sleep(total).await;
+        Err(Error::new(
             Kind::TotalTimeout,
             crate::text::concat(&[
                 "no answer within the total timeout of ",
                 &crate::text::number(total.as_millis() as u64),
                 " ms",
             ]),
-        )),
-    }
+        ))
+    };
+    crate::rt::race::first(fut, deadline).await
 }

@@ -8,19 +8,19 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use futures::future::{LocalBoxFuture, Shared, WeakShared};
-use futures::FutureExt;
+use futures::future::LocalBoxFuture;
 
 use super::chain::{Middleware, Next};
 use crate::error::Result;
 use crate::http::method::Method;
 use crate::request::Request;
 use crate::response::{Response, Snapshot};
+use crate::rt::shared::{Shared, WeakShared};
 
 type Fetch = LocalBoxFuture<'static, Result<Snapshot>>;
-type SharedFetch = Shared<Fetch>;
+type SharedFetch = Shared<Result<Snapshot>>;
 /// Requests in flight by key; weak, so a fetch nobody awaits any more is dropped (aborted).
-type InFlight = Rc<RefCell<Vec<(String, WeakShared<Fetch>)>>>;
+type InFlight = Rc<RefCell<Vec<(String, WeakShared<Result<Snapshot>>)>>>;
 
 /// Per-request switch: `.extension(DedupeRequest(true))` (see
 /// [`RequestBuilder::dedupe`](crate::RequestBuilder::dedupe)).
@@ -118,12 +118,10 @@ impl Middleware for Dedupe {
                         map.borrow_mut().retain(|(k, _)| *k != done_key);
                         result
                     });
-                    let shared = fut.shared();
-                    if let Some(weak) = shared.downgrade() {
-                        let mut in_flight = self.in_flight.borrow_mut();
-                        in_flight.retain(|(k, w)| *k != key && w.upgrade().is_some());
-                        in_flight.push((key, weak));
-                    }
+                    let shared = Shared::new(fut);
+                    let mut in_flight = self.in_flight.borrow_mut();
+                    in_flight.retain(|(k, w)| *k != key && w.upgrade().is_some());
+                    in_flight.push((key, shared.downgrade()));
                     shared
                 }
             };

@@ -10,8 +10,6 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use futures::future::{select, Either};
-
 use crate::error::{Error, Kind, Result};
 
 #[derive(Default)]
@@ -54,10 +52,11 @@ impl CancelHandle {
         if self.is_canceled() {
             return Err(Error::from_kind(Kind::Canceled));
         }
-        match select(std::pin::pin!(fut), self.canceled()).await {
-            Either::Left((result, _)) => result,
-            Either::Right(_) => Err(Error::from_kind(Kind::Canceled)),
-        }
+        let canceled = async {
+            self.canceled().await;
+            Err(Error::from_kind(Kind::Canceled))
+        };
+        crate::rt::race::first(fut, canceled).await
     }
 
     /// A future that completes when the handle is canceled.

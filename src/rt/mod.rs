@@ -6,6 +6,8 @@ pub(crate) mod cancel;
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod fetch;
 pub(crate) mod queue;
+pub(crate) mod race;
+pub(crate) mod shared;
 pub(crate) mod tabs;
 pub(crate) mod task;
 pub mod time;

@@ -69,10 +69,26 @@ pub(crate) fn random() -> f64 {
     })
 }
 
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/rt/time.js")]
+extern "C" {
+    fn timer(ms: u32) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = clearTimer)]
+    fn clear_timer(timer: &js_sys::Promise);
+}
+
 /// Sleep for `d` (clamped to [`MAX_DELAY`]). Dropping the future clears the timer.
 #[cfg(target_arch = "wasm32")]
 pub async fn sleep(d: Duration) {
-    gloo_timers::future::TimeoutFuture::new(clamp_millis(d)).await
+    /// Clears the timer when the sleep ends, early (dropped) or not (then it does nothing).
+    struct Timer(js_sys::Promise);
+    impl Drop for Timer {
+        fn drop(&mut self) {
+            clear_timer(&self.0);
+        }
+    }
+    let timer = Timer(timer(clamp_millis(d)));
+    let _ = wasm_bindgen_futures::JsFuture::from(timer.0.clone()).await;
 }
 
 /// Sleep for `d` (clamped to [`MAX_DELAY`]).

@@ -1,0 +1,219 @@
+//! [`Shared`]: one future, awaited by many; each gets a clone of its output.
+//!
+//! What `futures::future::Shared` does, in the little a single-threaded engine needs (an
+//! `Rc`, a list of wakers, no atomics, no slab): the future is polled by whichever waiter is
+//! polled, the others are woken when it completes, and a waiter that leaves wakes the others so
+//! that one of them drives it on. When the last handle is dropped the future is dropped too (a
+//! de-duplicated fetch nobody awaits any more is aborted); [`WeakShared`] does not keep it.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::task::{Context, Poll, Waker};
+
+use futures::future::LocalBoxFuture;
+
+enum State<T> {
+    /// Not done; `None` only while one waiter is polling it.
+    Pending(Option<LocalBoxFuture<'static, T>>),
+    Done(T),
+}
+
+struct Inner<T> {
+    state: RefCell<State<T>>,
+    wakers: RefCell<Vec<Waker>>,
+}
+
+impl<T> Inner<T> {
+    fn wake_all(&self) {
+        for waker in self.wakers.take() {
+            waker.wake();
+        }
+    }
+}
+
+/// A handle on a shared future; clones await the same one.
+pub(crate) struct Shared<T> {
+    inner: Rc<Inner<T>>,
+}
+
+/// A handle that does not keep the future alive ([`Shared::downgrade`]).
+pub(crate) struct WeakShared<T> {
+    inner: Weak<Inner<T>>,
+}
+
+impl<T: Clone> Shared<T> {
+    /// Share `fut`.
+    pub fn new(fut: LocalBoxFuture<'static, T>) -> Self {
+        Shared {
+            inner: Rc::new(Inner {
+                state: RefCell::new(State::Pending(Some(fut))),
+                wakers: RefCell::default(),
+            }),
+        }
+    }
+
+    /// A weak handle on the same future.
+    pub fn downgrade(&self) -> WeakShared<T> {
+        WeakShared {
+            inner: Rc::downgrade(&self.inner),
+        }
+    }
+}
+
+impl<T> WeakShared<T> {
+    /// A handle, if some other handle still keeps the future.
+    pub fn upgrade(&self) -> Option<Shared<T>> {
+        self.inner.upgrade().map(|inner| Shared { inner })
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<T: Clone> Future for Shared<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let inner = &*self.inner;
+        let taken = match &mut *inner.state.borrow_mut() {
+            State::Done(value) => return Poll::Ready(value.clone()),
+            State::Pending(fut) => fut.take(),
+        };
+        if let Some(mut fut) = taken {
+            match fut.as_mut().poll(cx) {
+                Poll::Ready(value) => {
+                    *inner.state.borrow_mut() = State::Done(value.clone());
+                    inner.wake_all();
+                    return Poll::Ready(value);
+                }
+                Poll::Pending => *inner.state.borrow_mut() = State::Pending(Some(fut)),
+            }
+        }
+        let mut wakers = inner.wakers.borrow_mut();
+        if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
+            wakers.push(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}
+
+impl<T> Drop for Shared<T> {
+    fn drop(&mut self) {
+        // The future may hold this waiter's waker only: let the others poll it on.
+        if matches!(*self.inner.state.borrow(), State::Pending(_)) {
+            self.inner.wake_all();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::task::Wake;
+
+    /// Counts how often it was woken.
+    #[derive(Default)]
+    struct Count(AtomicUsize);
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    fn woken(count: &Arc<Count>) -> usize {
+        count.0.load(Ordering::SeqCst)
+    }
+
+    /// A future that is pending until `gate` is set, counting its polls; it keeps only the
+    /// waker of its last poll, as real futures do.
+    fn gated(gate: Rc<Cell<bool>>, polls: Rc<Cell<u32>>) -> LocalBoxFuture<'static, u32> {
+        Box::pin(std::future::poll_fn(move |_| {
+            polls.set(polls.get() + 1);
+            match gate.get() {
+                true => Poll::Ready(7),
+                false => Poll::Pending,
+            }
+        }))
+    }
+
+    fn poll(fut: &mut Shared<u32>, count: &Arc<Count>) -> Poll<u32> {
+        let waker = Waker::from(count.clone());
+        Pin::new(fut).poll(&mut Context::from_waker(&waker))
+    }
+
+    #[test]
+    fn every_waiter_gets_the_one_output_and_is_woken() {
+        let (gate, polls) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(0)));
+        let mut a = Shared::new(gated(gate.clone(), polls.clone()));
+        let mut b = a.clone();
+        let (wa, wb) = (Arc::default(), Arc::default());
+        assert!(poll(&mut a, &wa).is_pending());
+        assert!(poll(&mut b, &wb).is_pending());
+        gate.set(true);
+        assert_eq!(poll(&mut a, &wa), Poll::Ready(7));
+        assert_eq!(woken(&wb), 1, "the other waiter is woken when it completes");
+        let before = polls.get();
+        assert_eq!(poll(&mut b, &wb), Poll::Ready(7));
+        assert_eq!(
+            polls.get(),
+            before,
+            "the output is cloned, not computed again"
+        );
+    }
+
+    #[test]
+    fn a_waiter_that_leaves_wakes_the_others_to_drive_it() {
+        let (gate, polls) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(0)));
+        let mut a = Shared::new(gated(gate.clone(), polls.clone()));
+        let mut b = a.clone();
+        let (wa, wb) = (Arc::default(), Arc::default());
+        assert!(poll(&mut b, &wb).is_pending());
+        assert!(poll(&mut a, &wa).is_pending());
+        let woken_before = woken(&wb);
+        drop(a);
+        assert!(
+            woken(&wb) > woken_before,
+            "b must be woken, or nobody drives it"
+        );
+        gate.set(true);
+        assert_eq!(poll(&mut b, &wb), Poll::Ready(7));
+    }
+
+    #[test]
+    fn the_future_is_dropped_with_the_last_handle() {
+        let dropped = Rc::new(Cell::new(false));
+        struct Flag(Rc<Cell<bool>>);
+        impl Drop for Flag {
+            fn drop(&mut self) {
+                self.0.set(true);
+            }
+        }
+        let flag = Flag(dropped.clone());
+        let fut: LocalBoxFuture<'static, u32> = Box::pin(async move {
+            let _flag = flag;
+            std::future::pending::<()>().await;
+            0
+        });
+        let mut a = Shared::new(fut);
+        let weak = a.downgrade();
+        assert!(poll(&mut a, &Arc::default()).is_pending());
+        let b = weak.upgrade().expect("a keeps it");
+        drop(a);
+        assert!(!dropped.get());
+        drop(b);
+        assert!(
+            dropped.get(),
+            "nobody waits: the future (a fetch) is dropped"
+        );
+        assert!(weak.upgrade().is_none());
+    }
+}
