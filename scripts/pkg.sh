@@ -28,18 +28,17 @@ node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-t
 # Short names for the ~100 imports and exports between the wasm and its glue (−3 KB gzip).
 node scripts/short-names.mjs "$out/tokenfetch_engine_bg.wasm" "$out/tokenfetch_engine.js"
 # The package ships its JS minified (what users download): pkg-template/*.js, readable, are
-# bundled into one tokenfetch.js with a source map; the engine's glue and snippets are minified
-# in place.
+# bundled into one tokenfetch.js with a source map; the engine's glue is bundled with its
+# snippets (src/rt/*.js) into tokenfetch_engine.js: two JS files, not five, to load.
 cp pkg-template/package.json pkg-template/README.md pkg-template/tokenfetch.d.ts \
   LICENSE-MIT LICENSE-APACHE "$out/"
 esbuild=node_modules/.bin/esbuild
 "$esbuild" pkg-template/tokenfetch.js --bundle --format=esm --minify --sourcemap \
   --external:./tokenfetch_engine.js --outfile="$out/tokenfetch.js" --log-level=warning
-for f in "$out"/tokenfetch_engine.js $(find "$out/snippets" -name "*.js"); do
-  # (wasm-bindgen lists its snippet once per import: duplicate keys, harmless.)
-  "$esbuild" "$f" --format=esm --minify --outfile="$f" --allow-overwrite --log-level=warning \
-    --log-override:duplicate-object-key=silent
-done
+# (wasm-bindgen lists a snippet once per import: duplicate keys, harmless.)
+"$esbuild" "$out/tokenfetch_engine.js" --bundle --format=esm --minify --outfile="$out/tokenfetch_engine.js" \
+  --allow-overwrite --log-level=warning --log-override:duplicate-object-key=silent
+rm -rf "$out/snippets"
 echo "$stamp" >"$out/.stamp"
 rm -rf pkg.old
 [ -d pkg ] && mv pkg pkg.old
