@@ -197,7 +197,7 @@ pub(crate) fn redact_url(url: &str) -> String {
     if let Some(scheme_end) = crate::text::find(head, "://") {
         let (scheme, rest) = crate::text::split_at(head, scheme_end + 3);
         let authority = rest.split('/').next().unwrap_or("");
-        if let Some((_, host)) = authority.rsplit_once('@') {
+        if let Some((_, host)) = crate::text::rsplit_once_byte(authority, b'@') {
             let path = crate::text::split_at(rest, authority.len()).1;
             shown = crate::text::concat(&[scheme, host, path]);
         }

@@ -18,6 +18,14 @@ pub(crate) fn has_any(s: &str, set: &[u8]) -> bool {
     s.bytes().any(|b| set.contains(&b))
 }
 
+/// `s` split around the last `byte` (ASCII), without it (`str::rsplit_once` with a `char`
+/// brings a reverse searcher into the npm build, 0.6 KB).
+pub(crate) fn rsplit_once_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().rposition(|b| b == byte)?;
+    let (head, tail) = split_at(s, at);
+    Some((head, tail.get(1..)?))
+}
+
 /// `s` split at byte `i`; `(s, "")` when `i` is past the end or inside a character. Indexing a
 /// `str` panics there instead, and its panic message pulls `char`'s `Debug` and Unicode tables
 /// into the npm build: string code in the engine slices with `get`, never `[..]`.

@@ -130,7 +130,7 @@ fn split_host_port(authority: &str) -> Result<(String, Option<u16>)> {
         };
         (host, port)
     } else {
-        match authority.rsplit_once(':') {
+        match crate::text::rsplit_once_byte(authority, b':') {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
         }

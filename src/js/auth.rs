@@ -3,7 +3,6 @@
 //! checked by `tokenfetch.js`; the functions arrive as hooks beside the JSON.
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -188,7 +187,7 @@ pub(super) fn auth_config(value: &Value, hooks: Hooks) -> Result<AuthConfig> {
                 super::config::MAX_MS / 1000.0,
                 false,
             )?;
-            config = config.refresh_before_expiry(secs.map(Duration::from_secs_f64));
+            config = config.refresh_before_expiry(secs.map(crate::rt::time::saturating_secs));
         }
         None => {}
     }
