@@ -8,7 +8,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::config::{bad_option, millis, retry_policy, MAX_MS};
 use super::errors::{to_js, to_js_response};
-use crate::error::{Error, Kind, Result};
+use crate::error::Result;
 use crate::http::json;
 use crate::rt::cancel::CancelHandle;
 use crate::rt::fetch::{ProgressListener, Read, UploadProgress};
@@ -149,25 +149,7 @@ async fn read(response: Response, kind: Read, on_progress: &JsValue) -> Result<J
         .unwrap_or("")
         .to_string();
     let bytes = response.bytes().await?;
-    Ok(match kind {
-        Read::ArrayBuffer => js_sys::Uint8Array::from(&bytes[..]).buffer().into(),
-        Read::Stream => {
-            let parts = Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
-            web_sys::Blob::new_with_u8_array_sequence(&parts)
-                .map_err(|_| Error::new(Kind::Decode, "could not make a stream of the body"))?
-                .stream()
-                .into()
-        }
-        Read::Blob => {
-            let parts = Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
-            let options = web_sys::BlobPropertyBag::new();
-            options.set_type(&content_type);
-            web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-                .map_err(|_| Error::new(Kind::Decode, "could not make a Blob of the body"))?
-                .into()
-        }
-        _ => JsValue::from_str(&String::from_utf8_lossy(&bytes)),
-    })
+    crate::rt::fetch::read_buffered(&bytes, kind, &content_type).await
 }
 
 async fn run(

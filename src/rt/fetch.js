@@ -129,6 +129,12 @@ export function finish(attempt) {
   clearTimeout(attempt.timer);
 }
 
+/** `read` for a body already in memory (a de-duplicated response): bytes and content type. */
+export function readBytes(bytes, kind, contentType) {
+  const headers = contentType ? { "content-type": contentType } : {};
+  return read(new Response(bytes.slice(), { headers }), kind, 0, undefined);
+}
+
 /** A Response's headers as "name\nvalue\n" lines (names lower-case, repeats joined). */
 export function headerLines(res) {
   let lines = "";

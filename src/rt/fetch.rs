@@ -35,6 +35,9 @@ extern "C" {
     ) -> js_sys::Promise;
     #[wasm_bindgen(js_name = isTooLarge)]
     fn is_too_large(error: &JsValue) -> bool;
+    #[cfg(feature = "js")]
+    #[wasm_bindgen(js_name = readBytes)]
+    fn read_bytes(bytes: &[u8], kind: u8, content_type: &str) -> js_sys::Promise;
     fn reader(res: &web_sys::Response) -> JsValue;
     fn chunk(reader: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = urlOrigin)]
@@ -276,6 +279,15 @@ impl Drop for Attempt {
             abort(&self.handle);
         }
     }
+}
+
+/// A body that is already in memory (a de-duplicated response), read the platform's way as
+/// [`Attempt::read`] reads a fetched one; `content_type` is the `Blob`'s type.
+#[cfg(feature = "js")]
+pub(crate) async fn read_buffered(bytes: &[u8], kind: Read, content_type: &str) -> Result<JsValue> {
+    JsFuture::from(read_bytes(bytes, kind as u8, content_type))
+        .await
+        .map_err(|e| Error::new(Kind::Decode, js_message(&e)))
 }
 
 /// A response's headers, read in one crossing.

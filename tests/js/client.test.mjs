@@ -101,10 +101,20 @@ test("dedupe: identical concurrent GETs share one fetch", async () => {
     const api = tf.createClient({ baseURL: base, dedupe: true });
     const res = await Promise.all(Array.from({ length: 20 }, () => api.get("/slow?ms=200")));
     const posts = await Promise.all(Array.from({ length: 3 }, () => api.post("/slow?ms=50", "x")));
-    return [res.every((r) => r.data.slept === 200), posts.length];
+    // A shared response is in memory: each caller still gets the body as it asked for it.
+    const [blob, buffer, text] = await Promise.all(
+      ["blob", "arraybuffer", "text"].map((responseType) => api.get("/slow?ms=100", { responseType })),
+    );
+    const decode = (b) => JSON.parse(new TextDecoder().decode(b)).slept;
+    const kinds = [
+      blob.data instanceof Blob && blob.data.type.startsWith("application/json") && decode(await blob.data.arrayBuffer()),
+      buffer.data instanceof ArrayBuffer && decode(buffer.data),
+      typeof text.data === "string" && JSON.parse(text.data).slept,
+    ];
+    return [res.every((r) => r.data.slept === 200), posts.length, kinds];
   }, { base });
-  assert.deepEqual(out, [true, 3]);
-  assert.equal((await stats(base)).requests.length, 4);
+  assert.deepEqual(out, [true, 3, [100, 100, 100]]);
+  assert.equal((await stats(base)).requests.length, 5, "20 GETs, 3 POSTs, then 3 GETs of one URL: 1 + 3 + 1");
 });
 
 test("interceptors: order, async, eject, runWhen, throwing and recovering", async () => {
