@@ -90,7 +90,6 @@ pub(crate) fn parse_absolute(input: &str) -> Result<AbsoluteUrl> {
             "credentials in the URL are not allowed (fetch refuses them)",
         ));
     }
-    split_host_port(authority)?;
     let origin = whatwg_origin(&concat(&[&scheme, "://", authority, "/"]))
         .filter(|o| o.starts_with(&scheme) && o != "null")
         .ok_or_else(|| invalid("the URL's host or port is not valid for a browser"))?;
@@ -112,48 +111,6 @@ fn whatwg_origin(url: &str) -> Option<String> {
     url::Url::parse(url)
         .ok()
         .map(|u| u.origin().ascii_serialization())
-}
-
-fn split_host_port(authority: &str) -> Result<(String, Option<u16>)> {
-    let (host, port) = if let Some(stripped) = authority.strip_prefix('[') {
-        let close = stripped
-            .find(']')
-            .ok_or_else(|| invalid("unterminated IPv6 address"))?;
-        let host = crate::text::split_at(authority, close + 2).0;
-        let after = crate::text::split_at(stripped, close + 1).1;
-        let port = match after {
-            "" => None,
-            p => Some(
-                p.strip_prefix(':')
-                    .ok_or_else(|| invalid("bad characters after IPv6 address"))?,
-            ),
-        };
-        (host, port)
-    } else {
-        match crate::text::rsplit_once_byte(authority, b':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
-    };
-    if host.is_empty() || host == "[]" {
-        return Err(invalid("URL has no host"));
-    }
-    if host
-        .chars()
-        .any(|c| c == ' ' || c == '%' || c == '<' || c == '>' || c == '^' || c == '|')
-    {
-        return Err(invalid("URL host contains an invalid character"));
-    }
-    let port = match port {
-        None | Some("") => None,
-        Some(p) => Some(
-            p.parse::<u16>()
-                .ok()
-                .filter(|_| p.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| invalid("URL port must be a number from 0 to 65535"))?,
-        ),
-    };
-    Ok((host.to_ascii_lowercase(), port))
 }
 
 /// A validated base URL: an origin plus an optional path prefix.
