@@ -1,7 +1,6 @@
 //! The client: shared configuration, the middleware chain and the transport.
 
 use std::cell::Cell;
-use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -19,6 +18,8 @@ use crate::http::url::{resolve, BaseUrl};
 use crate::middleware::{Chain, Next};
 use crate::request::{Credentials, Request};
 use crate::response::Response;
+use crate::rt::cancel::CancelHandle;
+use crate::rt::race::first;
 
 pub(crate) struct ClientInner {
     pub(crate) base: Option<BaseUrl>,
@@ -140,16 +141,29 @@ impl Client {
             .map(|t| t.0)
             .or(inner.total_timeout);
         let url = req.url().to_string();
-        let next = Next::new(&inner.chain);
-        let chain = async {
-            match total {
-                Some(total) => race_total(next.run(req), total).await,
-                None => next.run(req).await,
-            }
-        };
-        let result = match &cancel {
-            Some(cancel) => cancel.race(chain).await,
-            None => chain.await,
+        // One path whatever is set (a missing deadline or handle never fires): each
+        // combination spelled out would be its own copy of the chain's state machine.
+        let result = if cancel.as_ref().is_some_and(CancelHandle::is_canceled) {
+            Err(Error::from_kind(Kind::Canceled))
+        } else {
+            let chain = Next::new(&inner.chain).run(req);
+            let deadline = async {
+                match total {
+                    Some(total) => {
+                        crate::rt::time::sleep(total).await;
+                        Err(total_timeout(total))
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            let canceled = async {
+                match &cancel {
+                    Some(cancel) => cancel.canceled().await,
+                    None => std::future::pending().await,
+                }
+                Err(Error::from_kind(Kind::Canceled))
+            };
+            first(first(chain, deadline), canceled).await
         };
         inner.chain.events.emit(|| Event::Finished {
             id,
@@ -185,18 +199,14 @@ impl std::fmt::Debug for Client {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TotalTimeout(pub Duration);
 
-/// Run `fut` unless `total` passes first (then `Kind::TotalTimeout`).
-async fn race_total<T>(fut: impl Future<Output = Result<T>>, total: Duration) -> Result<T> {
-    let deadline = async {
-        crate::rt::time::sleep(total).await;
-        Err(Error::new(
-            Kind::TotalTimeout,
-            crate::text::concat(&[
-                "no answer within the total timeout of ",
-                &crate::text::number(total.as_millis() as u64),
-                " ms",
-            ]),
-        ))
-    };
-    crate::rt::race::first(fut, deadline).await
+/// The error when a request's total timeout passed.
+fn total_timeout(total: Duration) -> Error {
+    Error::new(
+        Kind::TotalTimeout,
+        crate::text::concat(&[
+            "no answer within the total timeout of ",
+            &crate::text::number(total.as_millis() as u64),
+            " ms",
+        ]),
+    )
 }
