@@ -18,23 +18,31 @@ impl Extensions {
 
     /// Store `value`, replacing a previous value of the same type.
     pub fn insert<T: 'static>(&mut self, value: T) {
-        let id = TypeId::of::<T>();
-        self.items.retain(|(t, _)| *t != id);
-        self.items.push((id, Rc::new(value)));
+        self.put(TypeId::of::<T>(), Rc::new(value));
     }
 
     /// The value of type `T`, if one was stored.
     pub fn get<T: 'static>(&self) -> Option<&T> {
-        let id = TypeId::of::<T>();
-        self.items
-            .iter()
-            .find(|(t, _)| *t == id)
-            .and_then(|(_, v)| v.downcast_ref::<T>())
+        self.find(TypeId::of::<T>())?.downcast_ref::<T>()
     }
 
     /// Remove the value of type `T`; true if there was one.
     pub fn remove<T: 'static>(&mut self) -> bool {
-        let id = TypeId::of::<T>();
+        self.take(TypeId::of::<T>())
+    }
+
+    // The work is done once, not once per type: the typed methods above are one-line shims
+    // (each built-in's type would otherwise get its own copy of the search, ~1 KB of wasm).
+    fn find(&self, id: TypeId) -> Option<&dyn Any> {
+        self.items.iter().find(|(t, _)| *t == id).map(|(_, v)| &**v)
+    }
+
+    fn put(&mut self, id: TypeId, value: Rc<dyn Any>) {
+        self.take(id);
+        self.items.push((id, value));
+    }
+
+    fn take(&mut self, id: TypeId) -> bool {
         let before = self.items.len();
         self.items.retain(|(t, _)| *t != id);
         before != self.items.len()
