@@ -78,71 +78,68 @@ impl AuthMiddleware {
         }
     }
 
+    /// Send `original` with the current token, in three phases that share one loop (one await
+    /// point each for the refresh and the dispatch, not one per phase: the state machine is the
+    /// size of the npm package):
+    /// 1. pause while a refresh is in flight; refresh first if the token is about to expire;
+    /// 2. send with the current token;
+    /// 3. rejected: refresh (once for everyone) unless a newer token is already there, then
+    ///    replay once, in issue order.
     async fn authorize(&self, original: Request, next: Next<'_>) -> Result<Response> {
         let auth = &self.auth;
         let line = auth.line();
         let number = line.issue();
         let (id, _) = ids(&original);
-        let waiting = || next.emit(|| Event::WaitingForRefresh { id });
-
-        // 1. Pause while a refresh is in flight; refresh first if the token is about to expire.
         let mut place = None;
-        if let Some(refresh) = auth.in_flight() {
-            place = Some(line.join(number));
-            waiting();
-            refresh.await?;
-        }
-        let mut tokens = auth.tokens()?;
-        if tokens.as_ref().is_some_and(|t| auth.needs_preemptive(t)) {
-            place.get_or_insert_with(|| line.join(number));
-            let refresh = auth.join_or_start_refresh();
-            waiting();
-            refresh.await?;
-            tokens = auth.tokens()?;
-        }
-
-        // 2. Send with the current token.
-        let used = tokens.and_then(|t| t.access_token);
-        let mut req = original.clone();
-        if let Some(token) = &used {
-            self.attach(&mut req, token)?;
-        }
-        let res = dispatch(next, req, place).await?;
-        if used.is_none() || !self.wants_refresh(&res) {
-            return Ok(res);
-        }
-
-        // 3. Rejected: refresh (once for everyone) unless a newer token is already there,
-        //    then replay once, in issue order.
-        if !original.is_replayable() {
-            return Err(Error::new(
-                Kind::Body,
-                "the token was rejected and this request's body cannot be sent again",
-            ));
-        }
-        drop(res);
-        let place = line.join(number);
-        let current = auth.tokens()?.and_then(|t| t.access_token);
-        let refresh = match current == used {
-            true => Some(auth.join_or_start_refresh()),
-            false => auth.in_flight(),
-        };
-        if let Some(refresh) = refresh {
-            waiting();
-            refresh.await?;
-        }
-        let mut replay = original;
-        replay.extensions_mut().insert(Replay);
-        next.emit(|| Event::Replayed { id });
-        match auth.tokens()?.and_then(|t| t.access_token) {
-            Some(token) => self.attach(&mut replay, &token)?,
-            None => {
-                return Err(Error::new(
-                    Kind::SessionExpired,
-                    "no access token after the refresh",
-                ))
+        let mut refresh = auth.in_flight();
+        let mut preempted = false;
+        let mut replaying = false;
+        loop {
+            if let Some(refresh) = refresh.take() {
+                place.get_or_insert_with(|| line.join(number));
+                next.emit(|| Event::WaitingForRefresh { id });
+                refresh.await?;
             }
+            let tokens = auth.tokens()?;
+            if !replaying && !preempted && tokens.as_ref().is_some_and(|t| auth.needs_preemptive(t))
+            {
+                preempted = true;
+                refresh = Some(auth.join_or_start_refresh());
+                continue;
+            }
+            let token = tokens.and_then(|t| t.access_token);
+            let mut req = original.clone();
+            if replaying {
+                req.extensions_mut().insert(Replay);
+                next.emit(|| Event::Replayed { id });
+                if token.is_none() {
+                    return Err(Error::new(
+                        Kind::SessionExpired,
+                        "no access token after the refresh",
+                    ));
+                }
+            }
+            if let Some(token) = &token {
+                self.attach(&mut req, token)?;
+            }
+            let res = dispatch(next, req, place.take()).await?;
+            if replaying || token.is_none() || !self.wants_refresh(&res) {
+                return Ok(res);
+            }
+            if !original.is_replayable() {
+                return Err(Error::new(
+                    Kind::Body,
+                    "the token was rejected and this request's body cannot be sent again",
+                ));
+            }
+            drop(res);
+            place = Some(line.join(number));
+            let current = auth.tokens()?.and_then(|t| t.access_token);
+            refresh = match current == token {
+                true => Some(auth.join_or_start_refresh()),
+                false => auth.in_flight(),
+            };
+            replaying = true;
         }
-        dispatch(next, replay, Some(place)).await
     }
 }
