@@ -111,4 +111,25 @@ mod tests {
             assert_eq!(base64(raw.as_bytes()), b64);
         }
     }
+
+    #[test]
+    fn searches_agree_with_std_and_never_panic() {
+        for (hay, needle) in [
+            ("a://b", "://"),
+            ("abc", ""),
+            ("", "x"),
+            ("ééx", "x"),
+            ("xx", "xxx"),
+        ] {
+            assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
+        }
+        assert!(has_any("a?b", b"#?") && !has_any("ab", b"#?"));
+        assert_eq!(rsplit_once_byte("[::1]:80", b':'), Some(("[::1]", "80")));
+        assert_eq!(rsplit_once_byte("u@h@x", b'@'), Some(("u@h", "x")));
+        assert_eq!(rsplit_once_byte("none", b':'), None);
+        // Inside a character or past the end: the whole string, not a panic.
+        assert_eq!(split_at("é", 1), ("é", ""));
+        assert_eq!(split_at("ab", 9), ("ab", ""));
+        assert_eq!(split_at("ab", 1), ("a", "b"));
+    }
 }
