@@ -135,13 +135,9 @@ export function readBytes(bytes, kind, contentType) {
   return read(new Response(bytes.slice(), { headers }), kind, 0, undefined);
 }
 
-/**
- * A Response's head in one crossing: "status\nredirected\nurl\n" ("1" or "" for redirected),
- * then its headers as "name\nvalue\n" lines (names lower-case, repeats joined). A serialized
- * URL never contains a line break.
- */
-export function head(res) {
-  let lines = res.status + "\n" + (res.redirected ? "1" : "") + "\n" + res.url + "\n";
+/** A Response's headers as "name\nvalue\n" lines (names lower-case, repeats joined). */
+export function headerLines(res) {
+  let lines = "";
   for (const [name, value] of res.headers) lines += name + "\n" + value + "\n";
   return lines;
 }

@@ -25,7 +25,8 @@ extern "C" {
     fn timed_out(attempt: &JsValue) -> bool;
     fn abort(attempt: &JsValue);
     fn finish(attempt: &JsValue);
-    fn head(res: &web_sys::Response) -> String;
+    #[wasm_bindgen(js_name = headerLines)]
+    fn header_lines(res: &web_sys::Response) -> String;
     fn read(
         res: &web_sys::Response,
         kind: u8,
@@ -289,20 +290,13 @@ pub(crate) async fn read_buffered(bytes: &[u8], kind: Read, content_type: &str) 
         .map_err(|e| Error::new(Kind::Decode, js_message(&e)))
 }
 
-/// A response's head, read in one crossing: status, whether it was redirected, its URL and
-/// its headers.
-pub(crate) fn head_of(res: &web_sys::Response) -> (u16, bool, String, HeaderMap) {
-    let lines = head(res);
-    let mut parts = lines.split('\n');
-    let status = parts.next().unwrap_or("").bytes().fold(0u16, |n, d| {
-        n.wrapping_mul(10)
-            .wrapping_add(u16::from(d.wrapping_sub(b'0')))
-    });
-    let redirected = parts.next() == Some("1");
-    let url = parts.next().unwrap_or("").to_string();
+/// A response's headers, read in one crossing.
+pub(crate) fn headers_of(res: &web_sys::Response) -> HeaderMap {
+    let lines = header_lines(res);
     let mut headers = HeaderMap::new();
+    let mut parts = lines.split('\n');
     while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
         headers.push_unchecked(name, value);
     }
-    (status, redirected, url, headers)
+    headers
 }

@@ -10,7 +10,7 @@ use crate::error::{Error, Kind, Result};
 use crate::http::status::StatusCode;
 use crate::request::{Credentials, Request};
 use crate::response::{FetchBody, Response};
-use crate::rt::fetch::{head_of, Attempt, DownloadProgress, UploadProgress};
+use crate::rt::fetch::{headers_of, Attempt, DownloadProgress, UploadProgress};
 use crate::rt::time::clamp_millis;
 
 /// The transport over the platform's global `fetch` (window, worker or Node), with one
@@ -69,16 +69,15 @@ async fn fetch(req: Request) -> Result<Response> {
         .get::<DownloadProgress>()
         .map(|p| p.0.clone());
     let raw = attempt.response().await?;
-    let (status, redirected, url, headers) = head_of(&raw);
-    let url = match url {
+    let url = match raw.url() {
         u if u.is_empty() => req.url().to_string(),
         u => u,
     };
     Ok(Response::from_fetch(
-        StatusCode::new(status),
-        headers,
+        StatusCode::new(raw.status()),
+        headers_of(&raw),
         url,
-        redirected,
+        raw.redirected(),
         FetchBody::new(raw, attempt, req.max_body(), on_download),
     ))
 }
