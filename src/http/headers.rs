@@ -198,6 +198,33 @@ impl HeaderMap {
         self.entries.is_empty()
     }
 
+    /// The headers as `name\nvalue\n` lines, the form `fetch.js` and `tokenfetch.js` take
+    /// (validated values never contain a line break).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn to_lines(&self) -> String {
+        let mut lines = String::new();
+        for (name, value) in self.iter() {
+            lines.push_str(name);
+            lines.push('\n');
+            lines.push_str(value);
+            lines.push('\n');
+        }
+        lines
+    }
+
+    /// Headers from `name\nvalue\n` lines a `fetch` response gave (see [`push_unchecked`]).
+    ///
+    /// [`push_unchecked`]: Self::push_unchecked
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn from_lines(lines: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        let mut parts = lines.split('\n');
+        while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+            headers.push_unchecked(name, value);
+        }
+        headers
+    }
+
     /// Insert a value that was read from a trusted source (a `fetch` response) without the
     /// request-side validation.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -229,6 +256,23 @@ impl fmt::Debug for HeaderMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_round_trip_in_order_with_names_lower_cased() {
+        let mut h = HeaderMap::new();
+        h.insert("Accept", "application/json").unwrap();
+        h.append("x-a", "1").unwrap();
+        h.append("x-a", "2").unwrap();
+        let lines = h.to_lines();
+        assert_eq!(lines, "accept\napplication/json\nx-a\n1\nx-a\n2\n");
+        let back = HeaderMap::from_lines(&lines.replace("accept", "Accept"));
+        assert_eq!(
+            back.iter().collect::<Vec<_>>(),
+            h.iter().collect::<Vec<_>>()
+        );
+        // A dangling name without a value is dropped, never a panic.
+        assert_eq!(HeaderMap::from_lines("x\n1\ny").len(), 1);
+    }
 
     #[test]
     fn rejects_crlf_and_controls_in_values() {

@@ -160,13 +160,7 @@ async fn run(
 ) -> std::result::Result<JsValue, JsValue> {
     let response = builder.send().await.map_err(|e| to_js(&e))?;
     let status = response.status();
-    let mut lines = String::new();
-    for (name, value) in response.headers().iter() {
-        lines.push_str(name);
-        lines.push('\n');
-        lines.push_str(value);
-        lines.push('\n');
-    }
+    let lines = response.headers().to_lines();
     let data = cancel
         .race(read(response, kind, &on_progress))
         .await

@@ -292,11 +292,5 @@ pub(crate) async fn read_buffered(bytes: &[u8], kind: Read, content_type: &str) 
 
 /// A response's headers, read in one crossing.
 pub(crate) fn headers_of(res: &web_sys::Response) -> HeaderMap {
-    let lines = header_lines(res);
-    let mut headers = HeaderMap::new();
-    let mut parts = lines.split('\n');
-    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
-        headers.push_unchecked(name, value);
-    }
-    headers
+    HeaderMap::from_lines(&header_lines(res))
 }

@@ -11,3 +11,5 @@ pub(crate) mod shared;
 pub(crate) mod tabs;
 pub(crate) mod task;
 pub mod time;
+#[cfg(test)]
+pub(crate) mod wakes;

@@ -100,20 +100,11 @@ impl Drop for Place {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rt::wakes::Count;
     use std::future::Future;
     use std::pin::Pin;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
-    use std::task::{Context, Wake};
-
-    /// Counts how often it was woken.
-    #[derive(Default)]
-    struct Count(AtomicUsize);
-    impl Wake for Count {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
+    use std::task::Context;
 
     type Waiting = Pin<Box<dyn Future<Output = ()>>>;
 
@@ -124,7 +115,7 @@ mod tests {
     }
 
     fn ready(fut: &mut Waiting, wakes: &Arc<Count>) -> bool {
-        let waker = Waker::from(wakes.clone());
+        let waker = Count::waker(wakes);
         fut.as_mut()
             .poll(&mut Context::from_waker(&waker))
             .is_ready()
@@ -173,13 +164,9 @@ mod tests {
             !ready(&mut fut, &wakes),
             "the second waits behind the first"
         );
-        assert_eq!(wakes.0.load(Ordering::SeqCst), 0);
+        assert_eq!(wakes.woken(), 0);
         drop(first); // canceled or dispatched
-        assert_eq!(
-            wakes.0.load(Ordering::SeqCst),
-            1,
-            "the next waiter is woken"
-        );
+        assert_eq!(wakes.woken(), 1, "the next waiter is woken");
         assert!(ready(&mut fut, &wakes));
     }
 
@@ -197,7 +184,7 @@ mod tests {
         );
         open.set(true);
         queue.wake_first();
-        assert_eq!(wakes.0.load(Ordering::SeqCst), 1);
+        assert_eq!(wakes.woken(), 1);
         assert!(ready(&mut fut, &wakes));
     }
 }

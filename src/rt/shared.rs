@@ -116,22 +116,9 @@ impl<T> Drop for Shared<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rt::wakes::Count;
     use std::cell::Cell;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
-    use std::task::Wake;
-
-    /// Counts how often it was woken.
-    #[derive(Default)]
-    struct Count(AtomicUsize);
-    impl Wake for Count {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-    fn woken(count: &Arc<Count>) -> usize {
-        count.0.load(Ordering::SeqCst)
-    }
 
     /// A future that is pending until `gate` is set, counting its polls; it keeps only the
     /// waker of its last poll, as real futures do.
@@ -146,7 +133,7 @@ mod tests {
     }
 
     fn poll(fut: &mut Shared<u32>, count: &Arc<Count>) -> Poll<u32> {
-        let waker = Waker::from(count.clone());
+        let waker = Count::waker(count);
         Pin::new(fut).poll(&mut Context::from_waker(&waker))
     }
 
@@ -160,7 +147,7 @@ mod tests {
         assert!(poll(&mut b, &wb).is_pending());
         gate.set(true);
         assert_eq!(poll(&mut a, &wa), Poll::Ready(7));
-        assert_eq!(woken(&wb), 1, "the other waiter is woken when it completes");
+        assert_eq!(wb.woken(), 1, "the other waiter is woken when it completes");
         let before = polls.get();
         assert_eq!(poll(&mut b, &wb), Poll::Ready(7));
         assert_eq!(
@@ -178,10 +165,10 @@ mod tests {
         let (wa, wb) = (Arc::default(), Arc::default());
         assert!(poll(&mut b, &wb).is_pending());
         assert!(poll(&mut a, &wa).is_pending());
-        let woken_before = woken(&wb);
+        let woken_before = wb.woken();
         drop(a);
         assert!(
-            woken(&wb) > woken_before,
+            wb.woken() > woken_before,
             "b must be woken, or nobody drives it"
         );
         gate.set(true);

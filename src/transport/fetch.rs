@@ -37,13 +37,7 @@ fn js_body(body: &Repr) -> Result<Option<JsValue>> {
 
 async fn fetch(req: Request) -> Result<Response> {
     req.validate()?;
-    let mut headers = String::new();
-    for (name, value) in req.headers().iter() {
-        headers.push_str(name);
-        headers.push('\n');
-        headers.push_str(value);
-        headers.push('\n');
-    }
+    let headers = req.headers().to_lines();
     let credentials = match req.credentials() {
         Credentials::Omit => "omit",
         Credentials::SameOrigin => "same-origin",

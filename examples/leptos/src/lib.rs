@@ -6,7 +6,7 @@
 //! futures are `!Send` and Leptos 0.8 contexts must be `Send + Sync`), requests in
 //! `LocalResource` (client-side only, `!Send` futures allowed), errors rendered.
 
-pub mod api;
+pub use tokenfetch_example_api as api;
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;

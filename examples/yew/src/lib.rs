@@ -6,7 +6,7 @@
 //! run with `wasm_bindgen_futures::spawn_local` (tokenfetch's futures are `!Send`; Yew's CSR is
 //! single-threaded), errors rendered.
 
-pub mod api;
+pub use tokenfetch_example_api as api;
 
 use tokenfetch::Client;
 use wasm_bindgen::prelude::*;

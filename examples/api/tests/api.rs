@@ -6,7 +6,7 @@ use std::rc::Rc;
 use futures::executor::block_on;
 use tokenfetch::testing::{MockResponse, MockServer};
 use tokenfetch::Method;
-use tokenfetch_yew_example::api;
+use tokenfetch_example_api as api;
 
 fn app_client(server: &MockServer) -> (tokenfetch::Client, Rc<Cell<u32>>) {
     let expired = Rc::new(Cell::new(0));

@@ -1,5 +1,6 @@
-//! What the app asks the server, as plain async functions over a `Client`: framework-free, so
-//! they are tested with `tokenfetch::testing` (see `tests/api.rs`).
+//! What the Leptos and Yew examples ask the server, as plain async functions over a `Client`:
+//! framework-free, so both apps share them and they are tested once, with `tokenfetch::testing`
+//! (see `tests/api.rs`).
 
 use serde::Deserialize;
 use tokenfetch::auth::{AuthConfig, RefreshEndpoint};
