@@ -46,7 +46,8 @@ for example in examples/*/; do step "fmt-$(basename "$example")" cargo fmt --man
 step clippy-wasm cargo clippy -q -p tokenfetch --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 step deps python3 scripts/deps.py
 step clippy-native cargo clippy -q --workspace --all-targets -- -D warnings
-step native-tests cargo test -q --workspace
+# A hang (a broken queue or shared future under block_on) fails the step instead of eating CI.
+step native-tests timeout --kill-after=10 1500 cargo test -q --workspace
 step package scripts/pkg.sh
 # Bytes are deterministic: the package may not grow. A ratchet, lowered as the package shrinks
 # (the required figure is 50,000 bytes gzip; see ARCHITECTURE.md "Size").
@@ -57,7 +58,7 @@ step size-budget node scripts/size.mjs --budget 84500
 step examples scripts/examples.sh
 for example in examples/*/; do
   step "example-tests-$(basename "$example")" env CARGO_TARGET_DIR="${TOKENFETCH_EXAMPLES_TARGET:-$HOME/.cache/tokenfetch-examples}" \
-    cargo test -q --manifest-path "$example/Cargo.toml"
+    timeout --kill-after=10 1500 cargo test -q --manifest-path "$example/Cargo.toml"
 done
 step types npx --no-install tsc -p tests/types
 step readme-types node scripts/readme-ts.mjs

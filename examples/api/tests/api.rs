@@ -2,6 +2,7 @@
 //! server, no browser.
 use std::cell::Cell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use futures::executor::block_on;
 use tokenfetch::testing::{MockResponse, MockServer};
@@ -52,14 +53,30 @@ fn a_refused_refresh_ends_the_session_once() {
     server
         .on(Method::POST, "/auth/login")
         .reply_json(200, r#"{"access_token":"a1","refresh_token":"r1"}"#);
+    // The refusal takes a moment, as over a network: the other views' requests arrive meanwhile.
     server.refresh_route(
         "/auth/refresh",
-        MockResponse::json(400, r#"{"error":"invalid_grant"}"#),
+        MockResponse::json(400, r#"{"error":"invalid_grant"}"#).delay(Duration::from_millis(50)),
     );
     let (client, expired) = app_client(&server);
     block_on(api::log_in(&client, "ada", "pw")).unwrap();
     server.require_bearer("someone-else");
-    let err = block_on(api::items(&client, 1)).unwrap_err();
-    assert!(err.is_session_expired(), "{err}");
+    // Three views load at once: one refusal ends the session for all of them, once.
+    let results = block_on(futures::future::join_all(
+        (1..=3).map(|page| api::items(&client, page)),
+    ));
+    for result in results {
+        let err = result.unwrap_err();
+        assert!(err.is_session_expired(), "{err}");
+    }
     assert_eq!(expired.get(), 1, "the app's callback ran once");
+    assert_eq!(
+        server.count("/auth/refresh"),
+        1,
+        "one refresh for the three"
+    );
+    assert!(
+        client.auth().unwrap().tokens().unwrap().is_none(),
+        "tokens cleared"
+    );
 }
