@@ -155,15 +155,21 @@ fn a_header_never_holds_cr_lf_or_nul() {
     let pieces = &[
         "a", "-", "X", " ", "\t", "\r", "\n", "\r\n", "\0", "é", "\u{7f}", ":", "ÿ", "\u{100}",
     ];
+    let mut accepted = 0;
     for _ in 0..50_000 {
         let (name, value) = (rng.string(pieces, 6), rng.string(pieces, 8));
         let mut headers = HeaderMap::new();
         if headers.insert(&name, &value).is_ok() {
+            accepted += 1;
             for (n, v) in headers.iter() {
                 assert!(!n.contains(['\r', '\n', '\0']) && !v.contains(['\r', '\n', '\0']));
             }
         }
     }
+    assert!(
+        accepted > 500,
+        "the generator must reach valid headers: {accepted}"
+    );
 }
 
 #[test]
@@ -192,9 +198,11 @@ fn the_json_jwt_date_and_challenge_readers_never_panic() {
         "realm",
         "\\",
     ];
+    let mut parsed = 0;
     for _ in 0..20_000 {
         let text = rng.string(json_pieces, 24);
         if let Ok(value) = json::parse(&text) {
+            parsed += 1;
             let mut out = String::new();
             value.write(&mut out);
             assert!(json::parse(&out).is_ok(), "{text:?} re-written as {out:?}");
@@ -203,6 +211,10 @@ fn the_json_jwt_date_and_challenge_readers_never_panic() {
         let _ = retry_after(&rng.string(date_pieces, 8), rng.f64());
         let _ = allows_refresh(Some(&rng.string(challenge_pieces, 10)), "Bearer");
     }
+    assert!(
+        parsed > 100,
+        "the generator must reach valid JSON: {parsed}"
+    );
     // Deep nesting is refused, not a stack overflow.
     assert!(json::parse(&"[".repeat(100_000)).is_err());
 }
@@ -219,10 +231,11 @@ fn response(status: u16, retry_after: &str) -> Result<Response> {
 fn every_numeric_setting_takes_extreme_values_without_panicking() {
     let mut rng = Rng::new();
     for _ in 0..20_000 {
+        let cap = rng.duration();
         let policy = RetryPolicy::new()
             .limit(rng.next() as u32)
             .backoff(rng.duration())
-            .backoff_limit(rng.duration())
+            .backoff_limit(cap)
             .max_retry_after(rng.duration())
             .jitter(rng.below(2) == 0);
         let header = match rng.below(4) {
@@ -233,7 +246,7 @@ fn every_numeric_setting_takes_extreme_values_without_panicking() {
         };
         let outcome = response([429, 503, 500, 200][rng.below(4)], &header);
         let _ = policy.decide(rng.next() as u32, &outcome, rng.f64(), rng.f64());
-        let _ = policy.backoff_delay(rng.next() as u32, rng.f64());
+        assert!(policy.backoff_delay(rng.next() as u32, rng.f64()) <= cap);
         let _ = crate::rt::time::saturating_secs(rng.f64());
         let _ = crate::rt::time::clamp_millis(rng.duration());
     }

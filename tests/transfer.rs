@@ -90,7 +90,8 @@ async fn a_multipart_upload_is_replayed_after_the_refresh_with_identical_checksu
         .unwrap();
     assert!(res.ok(), "{}", res.status());
     let body: serde_json::Value = res.json().await.unwrap();
-    let got: Vec<(String, String, u64, String)> = body["parts"]
+    type Seen = (String, String, String, u64, String);
+    let got: Vec<Seen> = body["parts"]
         .as_array()
         .unwrap()
         .iter()
@@ -98,30 +99,36 @@ async fn a_multipart_upload_is_replayed_after_the_refresh_with_identical_checksu
             (
                 p["name"].as_str().unwrap().to_string(),
                 p["filename"].as_str().unwrap_or("").to_string(),
+                p["content_type"].as_str().unwrap_or("").to_string(),
                 p["size"].as_u64().unwrap(),
                 p["sha256"].as_str().unwrap().to_string(),
             )
         })
         .collect();
-    let mut expected: Vec<(String, String, u64, String)> = files
+    let mut expected: Vec<Seen> = files
         .iter()
-        .map(|(field, name, _, data)| {
+        .map(|(field, name, mime, data)| {
             (
                 field.to_string(),
                 name.to_string(),
+                mime.to_string(),
                 data.len() as u64,
                 sha256_hex(data),
             )
         })
         .collect();
-    expected.push(("title".into(), String::new(), 7, sha256_hex(b"holiday")));
-    let note = "é ✓".as_bytes();
-    expected.push((
-        "note".into(),
-        String::new(),
-        note.len() as u64,
-        sha256_hex(note),
-    ));
+    let text = |name: &str, value: &str| -> Seen {
+        let bytes = value.as_bytes();
+        (
+            name.into(),
+            String::new(),
+            String::new(),
+            bytes.len() as u64,
+            sha256_hex(bytes),
+        )
+    };
+    expected.push(text("title", "holiday"));
+    expected.push(text("note", "é ✓"));
     assert_eq!(got, expected);
     assert_eq!(count(&stats(&base).await, "refresh_count"), 1);
 }
@@ -189,6 +196,8 @@ async fn bytes_stream_yields_the_body_in_chunks_within_its_limit() {
         .unwrap();
     let results: Vec<_> = res.bytes_stream().collect().await;
     assert!(matches!(results.last(), Some(Err(e)) if e.kind() == Kind::Body));
+    let yielded: usize = results.iter().flatten().map(Vec::len).sum();
+    assert!(yielded <= 100_000, "{yielded} bytes yielded past the limit");
 }
 
 /// Upload progress from Rust goes through XMLHttpRequest and still refreshes and replays.
@@ -213,6 +222,11 @@ async fn upload_and_download_progress_from_rust() {
         .await
         .unwrap();
     assert!(res.ok());
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        body["parts"][0]["size"], 3_000_000,
+        "the replay arrived whole"
+    );
     let last = *up.borrow().last().expect("progress events");
     assert_eq!(Some(last.loaded), last.total);
     assert!(last.loaded > 3_000_000);

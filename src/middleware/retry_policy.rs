@@ -165,14 +165,13 @@ impl RetryPolicy {
     pub(crate) fn backoff_delay(&self, attempt: u32, random: f64) -> Duration {
         // In f64 seconds, saturating: a large backoff doubled many times must not overflow.
         let factor = 2f64.powi(attempt.saturating_sub(1).min(60) as i32);
-        let mut delay = crate::rt::time::saturating_secs(self.backoff.as_secs_f64() * factor);
-        if let Some(limit) = self.backoff_limit {
-            delay = delay.min(limit);
+        let cap = self.backoff_limit.unwrap_or(Duration::MAX);
+        let delay = crate::rt::time::saturating_secs(self.backoff.as_secs_f64() * factor).min(cap);
+        if !self.jitter {
+            return delay;
         }
-        if self.jitter {
-            delay = crate::rt::time::saturating_secs(delay.as_secs_f64() * random.clamp(0.0, 1.0));
-        }
-        delay
+        // Capped again: the round trip through f64 seconds may round a nanosecond up.
+        crate::rt::time::saturating_secs(delay.as_secs_f64() * random.clamp(0.0, 1.0)).min(cap)
     }
 
     fn server_delay(&self, res: &Response, now_ms: f64) -> Option<Duration> {

@@ -129,6 +129,10 @@ mod tests {
             let _ = saturating_secs(secs);
         }
         assert_eq!(saturating_secs(1e300), Duration::MAX);
+        assert_eq!(saturating_secs(f64::INFINITY), Duration::MAX);
+        assert_eq!(saturating_secs(-1.0), Duration::ZERO);
+        assert_eq!(saturating_secs(1e-300), Duration::ZERO);
+        assert_eq!(saturating_secs(1.2), Duration::from_millis(1200));
         assert_eq!(saturating_secs(f64::NAN), Duration::ZERO);
         assert_eq!(saturating_secs(1.5), Duration::from_millis(1500));
     }
