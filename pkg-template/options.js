@@ -77,14 +77,20 @@ export function statuses(name, v) {
   return [...v];
 }
 
-/** Header values: strings, numbers or booleans; null/undefined leave the header out. */
+/**
+ * Header values: strings, numbers or booleans; null/undefined leave the header out. A line
+ * break or NUL in a name or value is refused here: the engine takes headers as "name\nvalue\n"
+ * lines, and one would smuggle in another header.
+ */
 export function headerPairs(name, value) {
   const pairs = [];
   const headers = read(value, name, null);
   for (const [key, v] of Object.entries(headers)) {
     if (v === null) continue;
     if (!["string", "number", "boolean"].includes(typeof v)) throw badOption(`${name}.${key}`, "must be a string, number or boolean");
-    pairs.push(key, String(v));
+    const text = String(v);
+    if (/[\r\n\0]/.test(key + text)) throw badOption(`${name}.${key}`, "must not contain a line break or NUL");
+    pairs.push(key, text);
   }
   return pairs;
 }

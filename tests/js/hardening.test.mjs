@@ -60,6 +60,32 @@ test("a refresh URL on another origin is ERR_BAD_OPTION unless that origin is al
   assert.equal(out.allowed, "ok");
 });
 
+test("a line break in a header name or value cannot smuggle in another header", async () => {
+  const base = tenant("js-header-smuggling");
+  const out = await inPage(async (tf, { base }) => {
+    const code = (p) => p.then(() => "sent", (e) => [e.code, e.message]);
+    const api = tf.createClient({ baseURL: base });
+    let client;
+    try {
+      tf.createClient({ baseURL: base, headers: { "x-a": "1\nauthorization\nBearer evil" } });
+      client = "created";
+    } catch (e) {
+      client = [e.code, e.message];
+    }
+    return {
+      client,
+      value: await code(api.get("/echo", { headers: { "x-search": "q\nauthorization\nBearer evil" } })),
+      name: await code(api.get("/echo", { headers: { "x-a\nauthorization": "Bearer evil" } })),
+      nul: await code(api.get("/echo", { headers: { "x-a": "1\u0000" } })),
+    };
+  }, { base });
+  for (const got of [out.client, out.value, out.name, out.nul]) {
+    assert.equal(got[0], "ERR_BAD_OPTION", JSON.stringify(got));
+    assert.match(got[1], /line break or NUL/);
+  }
+  assert.equal((await stats(base)).requests.length, 0, "nothing was sent");
+});
+
 test("log: true never prints the package's own accessToken/refreshToken naming or other secrets", async () => {
   const base = tenant("js-log-names");
   const pair = await tokens(base);
