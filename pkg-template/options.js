@@ -39,6 +39,13 @@ export function read(value, prefix, known) {
   return out;
 }
 
+/** A plain object (an object literal or `Object.create(null)`), not a class instance. */
+export function isPlain(v) {
+  if (v === null || typeof v !== "object") return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 export function string(name, v) {
   if (typeof v !== "string") throw badOption(name, "must be a string");
   return v;
@@ -58,6 +65,19 @@ export function func(name, v) {
 export function number(name, v, min, max, whole) {
   if (typeof v !== "number" || !(v >= min && v <= max) || (whole && !Number.isInteger(v))) {
     throw badOption(name, `must be a ${whole ? "whole " : ""}number from ${min} to ${max}`);
+  }
+  return v;
+}
+
+/** `maxContentLength` / `maxBodyLength`: whole bytes, or -1 (axios's "no limit") → NaN. */
+export function byteLimit(name, v) {
+  return v === undefined || v === -1 ? NaN : number(name, v, 0, Number.MAX_SAFE_INTEGER, true);
+}
+
+/** `paramsSerializer`: a function, or axios's `{ indexes, encode, serialize }`. */
+export function serializer(name, v) {
+  if (v !== undefined && v !== null && typeof v !== "function" && typeof v !== "object") {
+    throw badOption(name, "must be a function or { indexes, encode, serialize }");
   }
   return v;
 }
@@ -185,8 +205,11 @@ export function clientConfig(value) {
   const js = Object.create(null);
   const out = {};
   for (const [key, v] of Object.entries(o)) {
+    // `null` is "not set", as the engine reads it (never "on with the defaults").
+    if (v === null) continue;
     if (key === "transformRequest" || key === "transformResponse") js[key] = transforms(key, v);
-    else if (key === "paramsSerializer" || key === "maxContentLength" || key === "maxBodyLength") js[key] = v;
+    else if (key === "paramsSerializer") js[key] = serializer(key, v);
+    else if (key === "maxContentLength" || key === "maxBodyLength") js[key] = (byteLimit(key, v), v);
     else if (key === "baseURL") out.baseURL = string(key, v);
     else if (key === "timeout") out.timeout = millis(key, v);
     else if (key === "headers") out.headers = headerPairs(key, v);

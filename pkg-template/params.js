@@ -3,7 +3,7 @@
 // as ISO strings, `null`/`undefined` left out, and axios's encoding (`:`, `$`, `,`, `[`, `]` kept,
 // spaces as `+`). `paramsSerializer` may be a function or `{ indexes, encode, serialize }`.
 import { badOption } from "./error.js";
-import { read } from "./options.js";
+import { isPlain, read } from "./options.js";
 
 const MAX_DEPTH = 16;
 
@@ -16,12 +16,6 @@ export function encode(value) {
     .replace(/%20/g, "+")
     .replace(/%5B/gi, "[")
     .replace(/%5D/gi, "]");
-}
-
-function isPlain(v) {
-  if (v === null || typeof v !== "object") return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 /** `[key, value]` pairs of `params`, flattened. */

@@ -11,11 +11,6 @@ export const REQUEST_KEYS = [
   "onDownloadProgress", "onUploadProgress",
 ];
 
-/** `maxContentLength` / `maxBodyLength`: bytes, or -1 (axios's "no limit"). */
-function limit(name, v) {
-  return v === undefined || v === -1 ? NaN : opt.number(name, v, 0, Number.MAX_SAFE_INTEGER, true);
-}
-
 /** The size of a body the engine will send, when it is known (a stream's is not). */
 function bodySize(data, kind) {
   if (kind === 1) return new TextEncoder().encode(data).length;
@@ -36,16 +31,12 @@ function bodySize(data, kind) {
 export function privateCopy(config) {
   const copy = opt.read(config, "", REQUEST_KEYS);
   copy.headers = copyOf("headers", copy.headers);
-  if (isPlain(copy.params)) copy.params = copyOf("params", copy.params);
+  if (opt.isPlain(copy.params)) copy.params = copyOf("params", copy.params);
   return { ...copy };
 }
 
-function isPlain(v) {
-  return v !== null && typeof v === "object" && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
-}
-
 function copyOf(name, v) {
-  return v === undefined || v === null ? {} : isPlain(v) ? { ...opt.read(v, name, null) } : v;
+  return v === undefined || v === null ? {} : opt.isPlain(v) ? { ...opt.read(v, name, null) } : v;
 }
 
 function withQuery(url, qs) {
@@ -87,13 +78,13 @@ const READ = { json: 0, text: 0, arraybuffer: 1, blob: 2, stream: 3 };
 
 /** The arguments of `engine.send` for a validated config. */
 export function engineArgs(c) {
-  const url = withQuery(c.url === undefined ? "" : opt.string("url", c.url), serializeParams(c.params, c.paramsSerializer));
+  const url = withQuery(c.url === undefined ? "" : opt.string("url", c.url), serializeParams(c.params, opt.serializer("paramsSerializer", c.paramsSerializer)));
   const method = c.method === undefined ? "GET" : opt.string("method", c.method).toUpperCase();
   const headers = {};
   const pairs = opt.headerPairs("headers", c.headers);
   for (let i = 0; i < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
   const [data, kind] = body(c.data, headers);
-  const maxBody = limit("maxBodyLength", c.maxBodyLength);
+  const maxBody = opt.byteLimit("maxBodyLength", c.maxBodyLength);
   if (maxBody >= 0 && bodySize(data, kind) > maxBody) {
     throw new TokenfetchError(`the request body is larger than maxBodyLength (${maxBody} bytes)`, "ERR_BAD_REQUEST");
   }
@@ -105,14 +96,14 @@ export function engineArgs(c) {
   let flags = c.skipAuth !== undefined && opt.boolean("skipAuth", c.skipAuth) ? 1 : 0;
   if (c.dedupe !== undefined) flags |= opt.boolean("dedupe", c.dedupe) ? 6 : 2;
   if (c.withCredentials !== undefined) flags |= opt.boolean("withCredentials", c.withCredentials) ? 24 : 8;
-  const retry = c.retry === undefined ? undefined : JSON.stringify(opt.retry("retry", c.retry));
+  const retry = c.retry == null ? undefined : JSON.stringify(opt.retry("retry", c.retry));
   if (c.signal !== undefined && !(typeof AbortSignal === "function" && c.signal instanceof AbortSignal)) {
     throw badOption("signal", "must be an AbortSignal");
   }
   const type = c.responseType ?? "json";
   if (!(type in READ)) throw badOption("responseType", "must be json, text, blob, arraybuffer or stream");
   if (c.validateStatus !== undefined && c.validateStatus !== null) opt.func("validateStatus", c.validateStatus);
-  return [method, url, lines, data, kind, timeout, flags, retry, c.signal, READ[type], limit("maxContentLength", c.maxContentLength), c.onDownloadProgress, c.onUploadProgress];
+  return [method, url, lines, data, kind, timeout, flags, retry, c.signal, READ[type], opt.byteLimit("maxContentLength", c.maxContentLength), c.onDownloadProgress, c.onUploadProgress];
 }
 
 /**

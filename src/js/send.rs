@@ -41,7 +41,7 @@ pub(super) struct Args<'a> {
     pub signal: Option<web_sys::AbortSignal>,
     /// How to read the body: 0 text, 1 `ArrayBuffer`, 2 `Blob`.
     pub read: u8,
-    /// The most bytes the response body may have; `NaN` or 0: no limit.
+    /// The most bytes the response body may have; `NaN`: no limit.
     pub max_body: f64,
     /// `onDownloadProgress`, or `undefined`.
     pub on_progress: JsValue,
@@ -123,11 +123,12 @@ fn build(client: &Client, args: Args<'_>) -> Result<RequestBuilder> {
         let listener = ProgressListener(std::rc::Rc::new(args.on_upload));
         builder = builder.extension(UploadProgress(listener));
     }
+    // NaN: no limit; otherwise whole bytes, 0 included (axios: 0 allows an empty body only).
     let max = args.max_body;
-    if max > 9_007_199_254_740_991.0 {
-        return Err(bad_option("maxContentLength", "is out of range"));
-    }
-    if max > 0.0 {
+    if !max.is_nan() {
+        if !(0.0..=9_007_199_254_740_991.0).contains(&max) || max.fract() != 0.0 {
+            return Err(bad_option("maxContentLength", "is out of range"));
+        }
         builder = builder.max_body_size(max as u64);
     }
     if let Some(retry) = args.retry {

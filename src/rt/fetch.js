@@ -132,7 +132,7 @@ export function finish(attempt) {
 /** `read` for a body already in memory (a de-duplicated response): bytes and content type. */
 export function readBytes(bytes, kind, contentType) {
   const headers = contentType ? { "content-type": contentType } : {};
-  return read(new Response(bytes.slice(), { headers }), kind, 0, undefined);
+  return read(new Response(bytes.slice(), { headers }), kind, -1, undefined);
 }
 
 /** A Response's headers as "name\nvalue\n" lines (names lower-case, repeats joined). */
@@ -152,14 +152,15 @@ export function urlOrigin(url) {
 }
 
 /**
- * Read a body the platform's way: 0 text, 1 ArrayBuffer, 2 Blob. With a `limit` (> 0 bytes)
+ * Read a body the platform's way: 0 text, 1 ArrayBuffer, 2 Blob. With a `limit` (>= 0 bytes;
+ * negative: none)
  * or an `onProgress` function the body is read chunk by chunk: over the limit the download is
  * canceled and the promise rejects with a RangeError (`tokenfetchTooLarge`), also when
  * Content-Length is absent or wrong; `onProgress` gets axios-shaped progress events.
  */
 export async function read(res, kind, limit, onProgress) {
   if (kind === 3) return res.body ?? new Blob([]).stream();
-  const streamed = limit > 0 || typeof onProgress === "function";
+  const streamed = limit >= 0 || typeof onProgress === "function";
   if (!streamed || !res.body) {
     if (kind === 1) return res.arrayBuffer();
     if (kind === 2) return res.blob();
@@ -168,7 +169,7 @@ export async function read(res, kind, limit, onProgress) {
   const header = Number(res.headers.get("content-length"));
   const total = Number.isFinite(header) && header >= 0 && res.headers.has("content-length") ? header : undefined;
   const tooLarge = () => Object.assign(new RangeError(`the response body is larger than ${limit} bytes (maxContentLength)`), { tokenfetchTooLarge: true });
-  if (limit > 0 && total > limit) {
+  if (limit >= 0 && total > limit) {
     await res.body.cancel();
     throw tooLarge();
   }
@@ -180,7 +181,7 @@ export async function read(res, kind, limit, onProgress) {
     const { done, value } = await reader.read();
     if (done) break;
     loaded += value.byteLength;
-    if (limit > 0 && loaded > limit) {
+    if (limit >= 0 && loaded > limit) {
       await reader.cancel();
       throw tooLarge();
     }

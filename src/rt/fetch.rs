@@ -198,7 +198,7 @@ impl Attempt {
         limit: Option<u64>,
         on_progress: &JsValue,
     ) -> Result<JsValue> {
-        let limit = limit.map_or(0.0, |l| l as f64);
+        let limit = limit.map_or(-1.0, |l| l as f64);
         let result = JsFuture::from(read(res, kind as u8, limit, on_progress))
             .await
             .map_err(|e| {

@@ -58,6 +58,10 @@ test("maxContentLength trips near the cap, with and without a Content-Length", a
       declared: await get({ bytes: 50_000_000 }, { maxContentLength: 49_999_999 }),
       streamed: await get({ bytes: 50_000_000, length: "none" }, { maxContentLength: 1_000_000 }),
       client: await tf.createClient({ baseURL: base, maxContentLength: 10 }).get("/download", { params: { bytes: 11 } }).catch((e) => e.code),
+      // 0 is a limit (axios): only an empty body passes; -1 is none.
+      zero: await get({ bytes: 1 }, { maxContentLength: 0 }),
+      zeroEmpty: await get({ bytes: 0 }, { maxContentLength: 0 }),
+      none: await get({ bytes: 5 }, { maxContentLength: -1 }),
     };
   }, { base });
   assert.equal(out.under, 1_000_000);
@@ -66,6 +70,8 @@ test("maxContentLength trips near the cap, with and without a Content-Length", a
     assert.match(out[key][1], /maxContentLength/, key);
   }
   assert.equal(out.client, "ERR_BAD_RESPONSE");
+  assert.equal(out.zero[0], "ERR_BAD_RESPONSE");
+  assert.deepEqual([out.zeroEmpty, out.none], [0, 5]);
   // The streamed one was cut off at the cap, not read to its end and then refused.
   const s = await statsWhen(base, (s) => s.aborted_downloads >= 1);
   assert.equal(s.aborted_downloads, 1, "the server saw the streamed download end early");

@@ -73,3 +73,30 @@ test("transformRequest and transformResponse, per client and per request, axios 
   assert.deepEqual(out.perRequest, ["a=1!", "text/plain", 200, "application/json"]);
   assert.deepEqual(out.error, { name: "TokenfetchError", code: "ERR_BAD_REQUEST", message: "Request failed with status code 404", status: 404 });
 });
+
+test("null client options are not set: no auth, no logger; bad size limits and serializers refused at createClient", async () => {
+  const out = await inPage(async (tf) => {
+    const code = (f) => { try { f(); return "ok"; } catch (e) { return e.code; } };
+    const logged = [];
+    const log = console.log;
+    const group = console.groupCollapsed;
+    console.log = console.groupCollapsed = (...a) => logged.push(a.join(" "));
+    let auth;
+    try {
+      const api = tf.createClient({ baseURL: location.origin, auth: null, log: null, retry: null, rateLimit: null });
+      auth = code(() => api.auth.getTokens());
+      await api.get("/www/blank.html", { responseType: "text", retry: null });
+    } finally {
+      console.log = log;
+      console.groupCollapsed = group;
+    }
+    return {
+      auth,
+      logged: logged.length,
+      nanLimit: code(() => tf.createClient({ maxContentLength: NaN })),
+      fraction: code(() => tf.createClient({ maxBodyLength: 0.5 })),
+      serializer: code(() => tf.createClient({ paramsSerializer: 5 })),
+    };
+  });
+  assert.deepEqual(out, { auth: "ERR_BAD_OPTION", logged: 0, nanLimit: "ERR_BAD_OPTION", fraction: "ERR_BAD_OPTION", serializer: "ERR_BAD_OPTION" });
+});
