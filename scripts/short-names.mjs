@@ -49,6 +49,9 @@ function readName(buf, pos) {
 // Short identifiers: a, b, ..., Z, aa, ab, ... (never a JS keyword: they are 1–2 letters, and
 // the two-letter keywords `do`, `if`, `in` are skipped).
 const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+// A short name must not be an identifier the glue already uses: closure invokers are also
+// top-level functions there, and a local `a` would shadow one renamed `a`.
+const taken = new Set(glue.match(/[A-Za-z_$][\w$]*/g));
 let counter = 0;
 function nextName() {
   for (;;) {
@@ -59,7 +62,7 @@ function nextName() {
       name = letters[(n - 1) % letters.length] + name;
       n = Math.floor((n - 1) / letters.length);
     }
-    if (!["do", "if", "in"].includes(name)) return name;
+    if (!["do", "if", "in"].includes(name) && !taken.has(name)) return name;
   }
 }
 
@@ -125,10 +128,12 @@ while (pos < wasm.length) {
   pos = end;
 }
 
-// The glue names each of them as an object key (`name:` or `name(`) or as `wasm.name`: every
-// old name is a long identifier that occurs nowhere else, so a whole-word replace is exact.
+// The glue names each of them as an object key (`name:` or `name(`), as `wasm.name`, or (a
+// closure invoker) as a top-level function of the same name that wraps the export: every old
+// name is a long hashed identifier in those roles only, so a whole-word replace is exact.
 for (const [old, short] of renames) {
-  const pattern = new RegExp(`\\b${old}\\b`, "g");
+  const escaped = old.replace(/[$]/g, "\\$&");
+  const pattern = new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`, "g");
   // Every import is the glue's; an export the glue does not call is renamed in the wasm only.
   if (!pattern.test(glue) && imported.has(old)) throw new Error(`${old} is not in the glue`);
   glue = glue.replace(pattern, short);
