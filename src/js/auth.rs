@@ -44,11 +44,18 @@ impl JsStore {
             .and_then(|f| f.dyn_into().ok())
             .ok_or_else(|| storage_error(" is not a function"))?;
         let args: js_sys::Array = args.iter().collect();
-        f.apply(&self.target, &args).map_err(|e| {
+        let value = f.apply(&self.target, &args).map_err(|e| {
             let mut why = String::from(" threw: ");
             why.push_str(&crate::rt::fetch::js_message(&e));
             storage_error(&why)
-        })
+        })?;
+        // An async store would read as "no tokens" and its rejections would go unhandled.
+        if value.is_instance_of::<js_sys::Promise>() {
+            return Err(storage_error(
+                " must be synchronous (it returned a Promise)",
+            ));
+        }
+        Ok(value)
     }
 }
 
@@ -120,6 +127,12 @@ fn refresh_endpoint(value: &Value, body: Option<Function>) -> Result<RefreshEndp
             let value = body
                 .call1(&JsValue::NULL, &JsValue::from_str(token))
                 .map_err(|e| from_js(&e, "auth.refresh.body threw"))?;
+            if value.is_instance_of::<js_sys::Promise>() {
+                return Err(Error::new(
+                    Kind::Body,
+                    "auth.refresh.body must return JSON data, not a Promise",
+                ));
+            }
             js_sys::JSON::stringify(&value)
                 .ok()
                 .and_then(|s| s.as_string())

@@ -12,7 +12,7 @@ use crate::middleware::RateLimit;
 use crate::{Method, RetryPolicy};
 
 /// The longest time any option may name: `setTimeout`'s limit, 2^31 − 1 ms.
-pub(super) const MAX_MS: f64 = 2_147_483_647.0;
+pub(super) const MAX_MS: f64 = crate::rt::time::MAX_DELAY.as_millis() as f64;
 
 /// A checked number of milliseconds (`0..=MAX_MS`) as a `Duration`, rounded up to whole
 /// milliseconds, so that a tiny positive time is 1 ms, never zero ("none").

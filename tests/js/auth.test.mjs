@@ -135,3 +135,23 @@ test("a refresh function and a custom storage", async () => {
   assert.notEqual(result.tokens.accessToken, pair.accessToken);
   assert.equal((await stats(base)).refresh_count, 1);
 });
+
+test("an async custom storage or refresh body is refused with a clear error, not read as 'no tokens'", async () => {
+  const base = tenant("js-async-hooks");
+  const pair = await tokens(base);
+  await expire(base);
+  const out = await inPage(async (tf, { base, pair }) => {
+    const code = (f) => { try { f(); return "ok"; } catch (e) { return [e.code, e.message]; } };
+    const map = new Map();
+    const asyncStore = { get: async (k) => map.get(k) ?? null, set: async (k, v) => map.set(k, v), remove: async (k) => map.delete(k) };
+    const a = tf.createClient({ baseURL: base, auth: { storage: asyncStore } });
+    const b = tf.createClient({ baseURL: base, auth: { refresh: { url: "/auth/refresh", body: async (t) => ({ refresh_token: t }) } } });
+    b.auth.setTokens(pair);
+    const refreshed = await b.get("/api/items").then((r) => r.status, (e) => [e.code, e.message]);
+    return { set: code(() => a.auth.setTokens(pair)), refreshed };
+  }, { base, pair });
+  assert.equal(out.set[0], "ERR_STORAGE");
+  assert.match(out.set[1], /must be synchronous/);
+  assert.match(JSON.stringify(out.refreshed), /not a Promise/);
+  assert.equal((await stats(base)).refresh_count, 0, "no refresh was sent with a body of {}");
+});
