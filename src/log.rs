@@ -170,9 +170,14 @@ impl Logger {
     }
 
     fn url(&self, url: &str) -> String {
+        // The fragment is never shown: an implicit-flow callback carries `#access_token=…`.
+        let (url, fragment) = match url.split_once('#') {
+            Some((url, _)) => (url, "#…"),
+            None => (url, ""),
+        };
         match url.split_once('?') {
-            Some((path, query)) => concat(&[path, "?", &self.redact_pairs(query)]),
-            None => url.to_string(),
+            Some((path, query)) => concat(&[path, "?", &self.redact_pairs(query), fragment]),
+            None => concat(&[url, fragment]),
         }
     }
 

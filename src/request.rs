@@ -24,6 +24,17 @@ pub enum Credentials {
     Include,
 }
 
+impl Credentials {
+    /// The `RequestInit.credentials` value: `omit`, `same-origin` or `include`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Credentials::Omit => "omit",
+            Credentials::SameOrigin => "same-origin",
+            Credentials::Include => "include",
+        }
+    }
+}
+
 /// An HTTP request with an absolute URL. Cloning shares the body, so a middleware can send the
 /// same request again (retry, replay after a token refresh) without copying it.
 #[derive(Clone)]

@@ -236,8 +236,12 @@ impl Response {
         let url = self.url.clone();
         let bytes = self.bytes().await?;
         serde_json::from_slice(&bytes).map_err(|e| {
-            // serde_json's message names the position and what was expected, never the data.
-            Error::new(Kind::Decode, format!("invalid JSON: {e}")).with_url(url.to_string())
+            // Only where: serde_json's message can quote a value (a token of the wrong type).
+            Error::new(
+                Kind::Decode,
+                format!("invalid JSON at line {} column {}", e.line(), e.column()),
+            )
+            .with_url(url.to_string())
         })
     }
 }

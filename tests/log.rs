@@ -153,6 +153,13 @@ async fn default_redaction_finds_secrets_by_normalised_name() {
         .await
         .unwrap();
     assert!(form.ok());
+    // An implicit-flow style callback: the token is in the fragment (the server never sees it).
+    let fragment = client
+        .get("/echo?page=3#access_token=FRSECRET")
+        .send()
+        .await
+        .unwrap();
+    assert!(fragment.ok());
     let text: String = records
         .borrow()
         .iter()
@@ -168,6 +175,7 @@ async fn default_redaction_finds_secrets_by_normalised_name() {
         "name=ada",
         "\"ratio\":1.0000001",
         "\"big\":1e+300", // as serde_json sent it
+        "/echo?page=3#…",
         "x-api-key: [redacted]",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");

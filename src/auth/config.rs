@@ -139,7 +139,8 @@ impl AuthConfig {
         self
     }
 
-    /// Called once each time the session ends (refresh refused, no refresh token, timeout).
+    /// Called once each time the session ends (refresh refused, no refresh token, a garbage
+    /// answer; not a timeout or a network error, which keep the session).
     pub fn on_session_expired(mut self, callback: impl Fn(&Error) + 'static) -> Self {
         self.on_session_expired = Some(Rc::new(callback));
         self

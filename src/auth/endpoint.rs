@@ -92,9 +92,10 @@ impl RefreshEndpoint {
         self.refresh_field = path.to_string();
         self
     }
-    /// An extra header for the refresh request (validated when the client is built).
+    /// An extra header for the refresh request (validated when the client is built). Its
+    /// value is treated as a secret (a client secret often goes here): never in `Debug`.
     pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
-        self.headers.insert(name, value)?;
+        self.headers.insert_sensitive(name, value)?;
         Ok(self)
     }
 }
@@ -120,7 +121,7 @@ const MAX_ANSWER: usize = 64 * 1024;
 
 /// Why a refresh did not give new tokens.
 pub(crate) enum RefreshFailure {
-    /// The session is over (refresh token rejected or missing, garbage answer, timeout).
+    /// The session is over (refresh token rejected or missing, garbage answer).
     SessionOver(Error),
     /// Try again later (5xx, 408, 429, network, timeout): tokens are kept.
     Transient(Error),

@@ -110,14 +110,14 @@ impl AuthMiddleware {
             let token = tokens.and_then(|t| t.access_token);
             let mut req = original.clone();
             if replaying {
-                req.extensions_mut().insert(Replay);
-                next.emit(|| Event::Replayed { id });
                 if token.is_none() {
                     return Err(Error::new(
                         Kind::SessionExpired,
                         "no access token after the refresh",
                     ));
                 }
+                req.extensions_mut().insert(Replay);
+                next.emit(|| Event::Replayed { id });
             }
             if let Some(token) = &token {
                 self.attach(&mut req, token)?;

@@ -322,12 +322,19 @@ impl Auth {
                 }
                 let now = self.tokens().map_err(RefreshFailure::Transient)?;
                 if now.as_ref().is_some_and(|t| t.access_token.is_some()) && now != before {
+                    // As fresh as if this tab had refreshed: not refreshed pre-emptively again
+                    // until it really expires (tabs would otherwise take turns, one refresh
+                    // per request, when the server's TTL is shorter than the skew).
+                    if state.epoch.get() == epoch {
+                        *state.fresh.borrow_mut() = now.and_then(|t| t.access_token);
+                    }
                     return Ok(true);
                 }
             }
         }
         let tokens = self.exchange().await?;
-        if state.epoch.get() == epoch {
+        let stored = state.epoch.get() == epoch;
+        if stored {
             state
                 .config
                 .store
@@ -336,9 +343,12 @@ impl Auth {
             *state.fresh.borrow_mut() = tokens.access_token.clone();
         }
         if let Some(lock) = lock {
-            // Tell the other tabs first, and keep the lock a moment longer, so that the next
-            // tab to get it sees the new tokens in its copy of the store.
-            self.tell(SessionChange::Refreshed);
+            // Tell the other tabs first (if there is something new to read), and keep the lock
+            // a moment longer, so that the next tab to get it sees the new tokens in its copy
+            // of the store.
+            if stored {
+                self.tell(SessionChange::Refreshed);
+            }
             crate::rt::task::spawn_local(async move {
                 let _held = lock;
                 crate::rt::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -359,7 +369,8 @@ impl Auth {
         match change {
             SessionChange::LoggedIn => self.new_epoch(),
             SessionChange::LoggedOut | SessionChange::Expired => {
-                // Clear and cancel here too: nothing of the old session goes out.
+                // The shared store is already cleared; cancel here too: nothing of the old
+                // session goes out.
                 self.new_epoch();
                 let old = state.cancel.replace(CancelHandle::new());
                 old.cancel();

@@ -49,7 +49,7 @@ impl Dedupe {
         self.in_flight
             .borrow()
             .iter()
-            .filter(|(_, w)| w.upgrade().is_some())
+            .filter(|(_, w)| w.is_alive())
             .count()
     }
 }
@@ -71,11 +71,7 @@ fn key(req: &Request) -> String {
         let at = headers.partition_point(|p| *p <= pair);
         headers.insert(at, pair);
     }
-    let credentials = match req.credentials() {
-        crate::request::Credentials::Omit => "omit",
-        crate::request::Credentials::SameOrigin => "same-origin",
-        crate::request::Credentials::Include => "include",
-    };
+    let credentials = req.credentials().as_str();
     let mut key = crate::text::concat(&[req.method().as_str(), " ", req.url(), " ", credentials]);
     for (name, value) in headers {
         key.push('\n');
@@ -120,7 +116,7 @@ impl Middleware for Dedupe {
                     });
                     let shared = Shared::new(fut);
                     let mut in_flight = self.in_flight.borrow_mut();
-                    in_flight.retain(|(k, w)| *k != key && w.upgrade().is_some());
+                    in_flight.retain(|(k, w)| *k != key && w.is_alive());
                     in_flight.push((key, shared.downgrade()));
                     shared
                 }

@@ -224,7 +224,11 @@ impl Attempt {
         Box::pin(futures::stream::unfold(
             state,
             move |(mut attempt, reader, seen, done)| async move {
-                if done || reader.is_null() {
+                // After an error the attempt stays unfinished: dropping the stream aborts it.
+                if done {
+                    return None;
+                }
+                if reader.is_null() {
                     attempt.finish();
                     return None;
                 }

@@ -67,6 +67,12 @@ impl<T> WeakShared<T> {
     pub fn upgrade(&self) -> Option<Shared<T>> {
         self.inner.upgrade().map(|inner| Shared { inner })
     }
+
+    /// True while some handle keeps the future (without making one: dropping a handle of a
+    /// pending future wakes its waiters).
+    pub fn is_alive(&self) -> bool {
+        self.inner.strong_count() > 0
+    }
 }
 
 impl<T> Clone for Shared<T> {

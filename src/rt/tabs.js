@@ -9,7 +9,7 @@
  */
 export function acquire(name) {
   const locks = globalThis.navigator?.locks;
-  const handle = { release: undefined, controller: new AbortController(), promise: undefined };
+  const handle = { release: undefined, dropped: false, controller: new AbortController(), promise: undefined };
   if (!locks || typeof locks.request !== "function") {
     handle.promise = Promise.resolve();
     return handle;
@@ -18,6 +18,8 @@ export function acquire(name) {
     locks
       .request(name, { signal: handle.controller.signal }, () =>
         new Promise((release) => {
+          // Granted after it was withdrawn (the grant raced the abort): hand it straight back.
+          if (handle.dropped) return release();
           handle.release = release;
           acquired();
         }),
@@ -34,6 +36,7 @@ export function held(handle) {
 
 /** Release the lock, or withdraw a request still waiting for it. */
 export function done(handle) {
+  handle.dropped = true;
   if (handle.release) handle.release();
   else handle.controller.abort();
 }
@@ -48,6 +51,13 @@ export function open(name, onMessage) {
     if (typeof event.data === "string") onMessage(event.data);
   };
   return channel;
+}
+
+/** Stop hearing and close the channel (its client is gone). */
+export function close(channel) {
+  if (!channel) return;
+  channel.onmessage = null;
+  channel.close();
 }
 
 /** Tell the other tabs `text`. */

@@ -17,6 +17,7 @@ mod web {
         fn done(handle: &JsValue);
         fn open(name: &str, on_message: &JsValue) -> JsValue;
         fn post(channel: &JsValue, text: &str);
+        fn close(channel: &JsValue);
     }
 
     /// The lock and the channel of one shared store.
@@ -24,7 +25,14 @@ mod web {
         name: String,
         channel: JsValue,
         /// Keeps the message listener alive as long as the client.
-        _listener: Option<Closure<dyn Fn(String)>>,
+        _listener: Closure<dyn Fn(String)>,
+    }
+
+    impl Drop for Tabs {
+        /// The listener is freed with the client: the channel must not call it any more.
+        fn drop(&mut self) {
+            close(&self.channel);
+        }
     }
 
     /// A held (or requested) Web Lock; released (or withdrawn) when dropped.
@@ -45,7 +53,7 @@ mod web {
             Tabs {
                 name,
                 channel,
-                _listener: Some(listener),
+                _listener: listener,
             }
         }
 

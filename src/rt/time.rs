@@ -28,9 +28,10 @@ pub(crate) fn saturating_secs(secs: f64) -> Duration {
     } else if secs >= 18_446_744_073_709_551_616.0 {
         Duration::MAX
     } else {
+        // Below 2^64 an f64 with a fraction is below 2^53: a nanosecond carry cannot overflow.
         let whole = secs.trunc();
         let nanos = ((secs - whole) * 1e9).round() as u32;
-        Duration::new(whole as u64, nanos.min(999_999_999))
+        Duration::new(whole as u64, nanos)
     }
 }
 
@@ -133,6 +134,12 @@ mod tests {
         assert_eq!(saturating_secs(-1.0), Duration::ZERO);
         assert_eq!(saturating_secs(1e-300), Duration::ZERO);
         assert_eq!(saturating_secs(1.2), Duration::from_millis(1200));
+        // Rounding up to a whole second carries, it does not stop at 999 999 999 ns.
+        assert_eq!(saturating_secs(1.9999999996), Duration::from_secs(2));
+        assert_eq!(
+            saturating_secs(18_446_744_073_709_549_568.0),
+            Duration::from_secs(18_446_744_073_709_549_568)
+        );
         assert_eq!(saturating_secs(f64::NAN), Duration::ZERO);
         assert_eq!(saturating_secs(1.5), Duration::from_millis(1500));
     }

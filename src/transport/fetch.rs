@@ -8,7 +8,7 @@ use super::Transport;
 use crate::body::Repr;
 use crate::error::{Error, Kind, Result};
 use crate::http::status::StatusCode;
-use crate::request::{Credentials, Request};
+use crate::request::Request;
 use crate::response::{FetchBody, Response};
 use crate::rt::fetch::{headers_of, Attempt, DownloadProgress, UploadProgress};
 use crate::rt::time::clamp_millis;
@@ -38,11 +38,7 @@ fn js_body(body: &Repr) -> Result<Option<JsValue>> {
 async fn fetch(req: Request) -> Result<Response> {
     req.validate()?;
     let headers = req.headers().to_lines();
-    let credentials = match req.credentials() {
-        Credentials::Omit => "omit",
-        Credentials::SameOrigin => "same-origin",
-        Credentials::Include => "include",
-    };
+    let credentials = req.credentials().as_str();
     let timeout = req.timeout().map_or(0, clamp_millis);
     let none = JsValue::UNDEFINED;
     let on_upload = req
