@@ -168,17 +168,28 @@ async fn form_bearer_and_basic_auth_helpers() {
     );
 }
 
+/// `bytes` bytes from `/download` without a Content-Length, as a body stream (at most `limit`).
+async fn download(
+    base: &str,
+    bytes: u64,
+    limit: Option<u64>,
+) -> futures::stream::LocalBoxStream<'static, tokenfetch::Result<Vec<u8>>> {
+    let client = Client::builder().base_url(base).build().unwrap();
+    let mut req = client
+        .get("/download")
+        .query([("bytes", bytes)])
+        .query([("length", "none")]);
+    if let Some(limit) = limit {
+        req = req.max_body_size(limit);
+    }
+    req.send().await.unwrap().bytes_stream()
+}
+
 #[wasm_bindgen_test]
 async fn bytes_stream_yields_the_body_in_chunks_within_its_limit() {
     use futures::StreamExt;
     let base = tenant("bytes-stream");
-    let client = Client::builder().base_url(&base).build().unwrap();
-    let res = client
-        .get("/download?bytes=1000000&length=none")
-        .send()
-        .await
-        .unwrap();
-    let mut stream = res.bytes_stream();
+    let mut stream = download(&base, 1_000_000, None).await;
     let (mut total, mut chunks, mut first) = (0, 0, None);
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.unwrap();
@@ -188,13 +199,10 @@ async fn bytes_stream_yields_the_body_in_chunks_within_its_limit() {
     }
     assert_eq!((total, first), (1_000_000, Some(0)));
     assert!(chunks > 1, "{chunks} chunks");
-    let res = client
-        .get("/download?bytes=200000&length=none")
-        .max_body_size(100_000)
-        .send()
+    let results: Vec<_> = download(&base, 200_000, Some(100_000))
         .await
-        .unwrap();
-    let results: Vec<_> = res.bytes_stream().collect().await;
+        .collect()
+        .await;
     assert!(matches!(results.last(), Some(Err(e)) if e.kind() == Kind::Body));
     let yielded: usize = results.iter().flatten().map(Vec::len).sum();
     assert!(yielded <= 100_000, "{yielded} bytes yielded past the limit");
@@ -257,13 +265,7 @@ async fn upload_and_download_progress_from_rust() {
 async fn dropping_a_stream_mid_download_ends_the_connection() {
     use futures::StreamExt;
     let base = tenant("rust-drop-stream");
-    let client = Client::builder().base_url(&base).build().unwrap();
-    let res = client
-        .get("/download?bytes=50000000&length=none")
-        .send()
-        .await
-        .unwrap();
-    let mut stream = res.bytes_stream();
+    let mut stream = download(&base, 50_000_000, None).await;
     let first = stream.next().await.unwrap().unwrap();
     assert!(!first.is_empty());
     drop(stream);
