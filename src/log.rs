@@ -159,14 +159,20 @@ impl Logger {
     }
 
     fn redact_pairs(&self, query: &str) -> String {
-        query
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if self.secret_field(k) => concat(&[k, "=[redacted]"]),
-                _ => pair.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("&")
+        let mut out = String::with_capacity(query.len());
+        for (i, pair) in query.split('&').enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            match pair.split_once('=') {
+                Some((k, _)) if self.secret_field(k) => {
+                    out.push_str(k);
+                    out.push_str("=[redacted]");
+                }
+                _ => out.push_str(pair),
+            }
+        }
+        out
     }
 
     fn url(&self, url: &str) -> String {

@@ -15,8 +15,10 @@ pub const MAX_DELAY: Duration = Duration::from_millis(i32::MAX as u64);
 
 /// A delay in whole milliseconds, clamped to [`MAX_DELAY`] (sub-millisecond delays round up).
 pub(crate) fn clamp_millis(d: Duration) -> u32 {
-    let ms = d.min(MAX_DELAY).as_nanos().div_ceil(1_000_000);
-    ms.min(i32::MAX as u128) as u32
+    // In u64 (not `as_nanos`, a u128: its division is 1 KB of wasm).
+    let d = d.min(MAX_DELAY);
+    let ms = d.as_secs() * 1000 + u64::from(d.subsec_nanos().div_ceil(1_000_000));
+    ms.min(i32::MAX as u64) as u32
 }
 
 /// `secs` as a `Duration`, saturating: NaN and negatives are zero, huge values `Duration::MAX`
@@ -122,6 +124,8 @@ mod tests {
         assert_eq!(clamp_millis(Duration::from_micros(1)), 1);
         assert_eq!(clamp_millis(Duration::ZERO), 0);
         assert_eq!(clamp_millis(Duration::from_millis(1500)), 1500);
+        assert_eq!(clamp_millis(Duration::new(1, 1)), 1001);
+        assert_eq!(clamp_millis(MAX_DELAY), i32::MAX as u32);
     }
 
     #[test]
