@@ -3,7 +3,7 @@
 import { TokenfetchError, badOption, engineCall, fromEngine } from "./error.js";
 import { InterceptorManager } from "./interceptors.js";
 import * as opt from "./options.js";
-import { REQUEST_KEYS, engineArgs, privateCopy, shapeResponse } from "./request.js";
+import { REQUEST_KEYS, engineArgs, guardStream, privateCopy, shapeResponse } from "./request.js";
 
 const EVENT_TYPES = [
   "sent", "response", "attemptFailed", "retry", "waitingForRefresh", "refreshStarted", "refreshed", "refreshedElsewhere",
@@ -196,6 +196,7 @@ export class TokenfetchClient {
       throw fromEngine(e, { ...config });
     }
     const response = shapeResponse(raw, config);
+    if (config.responseType === "stream") response.data = guardStream(response.data, config.signal);
     // Applied to the parsed data (axios's default JSON parsing has already happened).
     if (config.transformResponse !== undefined) {
       for (const f of opt.transforms("transformResponse", config.transformResponse)) {

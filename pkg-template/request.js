@@ -130,3 +130,58 @@ export function shapeResponse(raw, config) {
   }
   return { data, status, statusText, headers, config: { ...config } };
 }
+
+/** A read error of a body stream as the error the other response types reject with. */
+function streamError(e) {
+  if (e?.isTokenfetchError === true) return e;
+  if (e instanceof RangeError && e.tokenfetchTooLarge === true) return new TokenfetchError(e.message, "ERR_BAD_RESPONSE");
+  if (e?.name === "AbortError") return new TokenfetchError("the request was canceled", "ERR_CANCELED");
+  return new TokenfetchError(`reading the response failed: ${e?.message ?? e}`, "ERR_NETWORK");
+}
+
+/**
+ * The body of `responseType: "stream"` as the caller reads it: its errors are
+ * `TokenfetchError`s (over `maxContentLength`: `ERR_BAD_RESPONSE`), and the request's `signal`
+ * still cancels the download (`ERR_CANCELED`), as it does while any other type is read.
+ */
+export function guardStream(stream, signal) {
+  const reader = stream.getReader();
+  let finished = false;
+  let onAbort;
+  const finish = (controller, error) => {
+    if (finished) return;
+    finished = true;
+    signal?.removeEventListener("abort", onAbort);
+    if (error === undefined) controller.close();
+    else controller.error(error);
+  };
+  return new ReadableStream(
+    {
+      start(controller) {
+        if (!signal) return;
+        onAbort = () => {
+          const error = streamError({ name: "AbortError" });
+          finish(controller, error);
+          reader.cancel(error).catch(() => {});
+        };
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+      },
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) finish(controller);
+          else if (!finished) controller.enqueue(value);
+        } catch (e) {
+          finish(controller, streamError(e));
+        }
+      },
+      cancel(reason) {
+        finished = true;
+        signal?.removeEventListener("abort", onAbort);
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

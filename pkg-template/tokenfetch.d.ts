@@ -158,6 +158,8 @@ export interface ClientConfig {
   paramsSerializer?: ParamsSerializer;
 }
 
+/** `"stream"`: the body's `ReadableStream`, unread; `maxContentLength`, `onDownloadProgress` and
+ * `signal` apply as it is read, and a failed read rejects with a `TokenfetchError`. */
 export type ResponseType = "json" | "text" | "blob" | "arraybuffer" | "stream";
 
 /** Request bodies: objects become JSON. */
@@ -217,7 +219,8 @@ export interface RequestConfig<D = RequestData> {
   maxContentLength?: number;
   /** The most bytes the request body may have (-1: no limit); checked before sending. */
   maxBodyLength?: number;
-  /** Progress of the response body, as axios shapes it. */
+  /** Progress of the response body, as axios shapes it (no `total` for a compressed body: its
+   * Content-Length counts the compressed bytes). */
   onDownloadProgress?: (event: ProgressEvent) => void;
   /** Progress of the request body; the request then goes through XMLHttpRequest (fetch cannot
    * report upload progress). Each attempt (a retry, the replay after a refresh) starts at 0. */

@@ -152,47 +152,62 @@ export function urlOrigin(url) {
 }
 
 /**
- * Read a body the platform's way: 0 text, 1 ArrayBuffer, 2 Blob. With a `limit` (>= 0 bytes;
- * negative: none)
- * or an `onProgress` function the body is read chunk by chunk: over the limit the download is
- * canceled and the promise rejects with a RangeError (`tokenfetchTooLarge`), also when
- * Content-Length is absent or wrong; `onProgress` gets axios-shaped progress events.
+ * Read a body the platform's way: 0 text, 1 ArrayBuffer, 2 Blob, 3 the stream itself. With a
+ * `limit` (>= 0 bytes; negative: none) or an `onProgress` function the body is counted chunk
+ * by chunk (a stream as the caller reads it): over the limit the download is canceled and the
+ * read fails with a RangeError (`tokenfetchTooLarge`), also when Content-Length is absent or
+ * wrong; `onProgress` gets axios-shaped progress events.
  */
 export async function read(res, kind, limit, onProgress) {
-  if (kind === 3) return res.body ?? new Blob([]).stream();
   const streamed = limit >= 0 || typeof onProgress === "function";
   if (!streamed || !res.body) {
+    if (kind === 3) return res.body ?? new Blob([]).stream();
     if (kind === 1) return res.arrayBuffer();
     if (kind === 2) return res.blob();
     return res.text();
   }
+  // Content-Length counts the bytes on the wire; with a Content-Encoding the body read here is
+  // decoded, longer: no total then (progress would pass 1, the limit would trip early).
+  const encoded = (res.headers.get("content-encoding") ?? "identity").trim().toLowerCase() !== "identity";
   const header = Number(res.headers.get("content-length"));
-  const total = Number.isFinite(header) && header >= 0 && res.headers.has("content-length") ? header : undefined;
+  let total = !encoded && Number.isFinite(header) && header >= 0 && res.headers.has("content-length") ? header : undefined;
   const tooLarge = () => Object.assign(new RangeError(`the response body is larger than ${limit} bytes (maxContentLength)`), { tokenfetchTooLarge: true });
   if (limit >= 0 && total > limit) {
     await res.body.cancel();
     throw tooLarge();
   }
-  const reader = res.body.getReader();
-  const chunks = [];
   const start = performance.now();
   let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    loaded += value.byteLength;
-    if (limit >= 0 && loaded > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
+  // One chunk more: throws over the limit, else reports progress.
+  const count = (chunk) => {
+    loaded += chunk.byteLength;
+    if (limit >= 0 && loaded > limit) throw tooLarge();
+    // More than declared (an encoding cross-origin code cannot see): the total is unknown.
+    if (loaded > total) total = undefined;
     if (typeof onProgress === "function") {
       try {
-        onProgress(progressEvent(loaded, total, value.byteLength, start, "download"));
+        onProgress(progressEvent(loaded, total, chunk.byteLength, start, "download"));
       } catch {
         // A throwing progress listener must not break the download.
       }
     }
+  };
+  // A stream is counted as it is read; an error cancels the download (pipeThrough does).
+  if (kind === 3) {
+    return res.body.pipeThrough(new TransformStream({ transform: (chunk, out) => out.enqueue((count(chunk), chunk)) }));
+  }
+  const reader = res.body.getReader();
+  const chunks = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    try {
+      count(value);
+    } catch (error) {
+      await reader.cancel();
+      throw error;
+    }
+    chunks.push(value);
   }
   const blob = new Blob(chunks, { type: res.headers.get("content-type") ?? "" });
   if (kind === 1) return blob.arrayBuffer();

@@ -120,6 +120,74 @@ test("responseType stream gives the ReadableStream as it arrives", async () => {
   assert.ok(out.chunks > 1, `arrives in chunks: ${out.chunks}`);
 });
 
+test("responseType stream: maxContentLength, onDownloadProgress and the signal apply as it is read", async () => {
+  const base = tenant("js-stream-limits");
+  const out = await ctx.inPage(async (tf, { base }) => {
+    const api = tf.createClient({ baseURL: base, retry: false });
+    const stream = (params, config = {}) => api.get("/download", { params, responseType: "stream", ...config });
+    // Bytes read until the end, or [code, message, bytes read, a TokenfetchError?] if it fails.
+    const readAll = async (body) => {
+      const reader = body.getReader();
+      let n = 0;
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return n;
+          n += value.byteLength;
+        }
+      } catch (e) {
+        return [e.code, e.message, n, tf.isTokenfetchError(e)];
+      }
+    };
+    const capped = await readAll((await stream({ bytes: 50_000_000, length: "none" }, { maxContentLength: 1_000_000 })).data);
+    const declared = await stream({ bytes: 2_000_000 }, { maxContentLength: 1_000_000 }).then(() => "resolved", (e) => e.code);
+    const events = [];
+    const progressed = await readAll((await stream({ bytes: 1_000_000 }, { onDownloadProgress: (e) => events.push(e.loaded) })).data);
+    // The caller's signal, after the stream was handed over, cancels the download.
+    const abort = new AbortController();
+    const reader = (await stream({ bytes: 50_000_000, length: "none" }, { signal: abort.signal })).data.getReader();
+    const first = (await reader.read()).value.byteLength > 0;
+    abort.abort();
+    const aborted = await reader.read().then((r) => (r.done ? "done" : "more"), (e) => e.code);
+    return { capped, declared, progressed, events: [events.length, events.at(-1)], first, aborted };
+  }, { base });
+  assert.equal(out.capped[0], "ERR_BAD_RESPONSE");
+  assert.match(out.capped[1], /maxContentLength/);
+  assert.ok(out.capped[2] <= 1_000_000, `${out.capped[2]} bytes read past the cap`);
+  assert.equal(out.capped[3], true, "a TokenfetchError");
+  assert.equal(out.declared, "ERR_BAD_RESPONSE", "a declared length over the cap is refused before the stream");
+  assert.equal(out.progressed, 1_000_000);
+  assert.ok(out.events[0] > 0, "progress reported as the stream is read");
+  assert.equal(out.events[1], 1_000_000);
+  assert.deepEqual([out.first, out.aborted], [true, "ERR_CANCELED"]);
+  const s = await statsWhen(base, (s) => s.aborted_downloads >= 2);
+  assert.equal(s.aborted_downloads, 2, "the capped and the aborted stream ended their downloads early");
+});
+
+test("a gzip-encoded download: progress never passes 1, the limit counts decoded bytes", async () => {
+  const base = tenant("js-gzip");
+  const out = await ctx.inPage(async (tf, { base }) => {
+    const api = tf.createClient({ baseURL: base, retry: false });
+    const gzip = (config) => api.get("/download", { params: { bytes: 2_000_000, encoding: "gzip" }, responseType: "arraybuffer", ...config });
+    const events = [];
+    const res = await gzip({ onDownloadProgress: (e) => events.push(e) });
+    const capped = await gzip({ maxContentLength: 1_000_000 }).then((r) => r.data.byteLength, (e) => e.code);
+    return {
+      size: res.data.byteLength,
+      encoding: res.headers["content-encoding"],
+      over: events.filter((e) => e.progress > 1).length,
+      last: events.at(-1),
+      capped,
+    };
+  }, { base });
+  assert.deepEqual([out.size, out.encoding], [2_000_000, "gzip"]);
+  assert.equal(out.over, 0, "no progress event above 1");
+  assert.equal(out.last.loaded, 2_000_000);
+  // Content-Length counts the compressed bytes: not the total of what is read.
+  assert.deepEqual([out.last.total, out.last.lengthComputable], [undefined, false]);
+  assert.equal(out.capped, "ERR_BAD_RESPONSE");
+});
+
 test("canceling mid-download and mid-upload ends the connection the server sees", async () => {
   const base = tenant("js-cancel-transfer");
   const out = await ctx.inPage(async (tf, { base }) => {

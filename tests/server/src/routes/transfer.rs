@@ -78,7 +78,9 @@ impl Drop for SentWatch {
 
 /// `GET /download?bytes=N` → N bytes of `application/octet-stream`, byte i = i % 251.
 /// `&length=none` streams them in 64 KiB chunks without a `Content-Length` (a client cannot
-/// trust the header to enforce a size limit).
+/// trust the header to enforce a size limit); `&encoding=gzip` sends them gzip-compressed
+/// (`Content-Encoding: gzip`, `Content-Length` of the compressed bytes, far fewer than N: the
+/// browser hands the client the N decoded bytes).
 pub async fn download(tenant: Tenant, q: QueryMap) -> ApiResult<Response> {
     let n: u64 = q.num("bytes", 1_000_000)?;
     if n > MAX_DOWNLOAD {
@@ -109,6 +111,25 @@ pub async fn download(tenant: Tenant, q: QueryMap) -> ApiResult<Response> {
         return Ok(([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response());
     }
     let body: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+    if q.get("encoding") == Some("gzip") {
+        use std::io::Write;
+        let failed = |e: std::io::Error| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error")
+                .with_detail(e.to_string())
+        };
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&body).map_err(failed)?;
+        let gzipped = gz.finish().map_err(failed)?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+                (header::CONTENT_ENCODING, "gzip".to_string()),
+                (header::CONTENT_LENGTH, gzipped.len().to_string()),
+            ],
+            gzipped,
+        )
+            .into_response());
+    }
     Ok((
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_string()),
