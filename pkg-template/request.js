@@ -146,42 +146,37 @@ function streamError(e) {
  */
 export function guardStream(stream, signal) {
   const reader = stream.getReader();
-  let finished = false;
-  let onAbort;
-  const finish = (controller, error) => {
-    if (finished) return;
-    finished = true;
-    signal?.removeEventListener("abort", onAbort);
-    if (error === undefined) controller.close();
-    else controller.error(error);
+  let end;
+  const abort = () => {
+    const error = streamError({ name: "AbortError" });
+    end(error);
+    reader.cancel(error).catch(() => {});
   };
-  return new ReadableStream(
+  const out = new ReadableStream(
     {
       start(controller) {
-        if (!signal) return;
-        onAbort = () => {
-          const error = streamError({ name: "AbortError" });
-          finish(controller, error);
-          reader.cancel(error).catch(() => {});
+        // Closes (no error) or errors the stream, once; the abort listener goes with it.
+        end = (error) => {
+          end = () => {};
+          signal?.removeEventListener("abort", abort);
+          if (error) controller.error(error);
+          else controller.close();
         };
-        if (signal.aborted) onAbort();
-        else signal.addEventListener("abort", onAbort, { once: true });
       },
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) finish(controller);
-          else if (!finished) controller.enqueue(value);
-        } catch (e) {
-          finish(controller, streamError(e));
-        }
-      },
+      pull: (controller) =>
+        reader.read().then(
+          ({ done, value }) => (done ? end() : controller.enqueue(value)),
+          (e) => end(streamError(e)),
+        ),
       cancel(reason) {
-        finished = true;
-        signal?.removeEventListener("abort", onAbort);
+        end = () => {};
+        signal?.removeEventListener("abort", abort);
         return reader.cancel(reason);
       },
     },
     { highWaterMark: 0 },
   );
+  if (signal?.aborted) abort();
+  else signal?.addEventListener("abort", abort, { once: true });
+  return out;
 }
