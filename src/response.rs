@@ -189,15 +189,32 @@ impl Response {
 
     /// The body as a stream of byte chunks, as they arrive (for large downloads and progress).
     /// Dropping the stream before its end aborts the download; the request's
-    /// [`max_body_size`](crate::RequestBuilder::max_body_size) applies.
+    /// [`max_body_size`](crate::RequestBuilder::max_body_size) and
+    /// [`cancel_handle`](crate::RequestBuilder::cancel_handle) apply (canceled: one
+    /// [`Kind::Canceled`] error, the download aborted, then the end).
     pub fn bytes_stream(self) -> futures::stream::LocalBoxStream<'static, Result<Vec<u8>>> {
-        match self.body {
+        let chunks: futures::stream::LocalBoxStream<'static, Result<Vec<u8>>> = match self.body {
             ResponseBody::Buffered(b) => {
                 Box::pin(futures::stream::once(std::future::ready(Ok(b.to_vec()))))
             }
             #[cfg(target_arch = "wasm32")]
             ResponseBody::Fetch(f) => f.chunks(),
-        }
+        };
+        let Some(cancel) = self.cancel else {
+            return chunks;
+        };
+        // Each chunk races the handle; canceled, the chunks (and so the download) are dropped.
+        Box::pin(futures::stream::unfold(Some(chunks), move |chunks| {
+            let cancel = cancel.clone();
+            async move {
+                let mut chunks = chunks?;
+                let next = futures::StreamExt::next(&mut chunks);
+                match cancel.race(async { Ok(next.await) }).await {
+                    Ok(item) => item.map(|item| (item, Some(chunks))),
+                    Err(canceled) => Some((Err(canceled), None)),
+                }
+            }
+        }))
     }
 
     /// The body as text (invalid UTF-8 is replaced with U+FFFD, as browsers do).

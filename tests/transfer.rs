@@ -208,6 +208,29 @@ async fn bytes_stream_yields_the_body_in_chunks_within_its_limit() {
     assert!(yielded <= 100_000, "{yielded} bytes yielded past the limit");
 }
 
+/// The request's cancel handle ends a body stream being read: one `Canceled` error, then the
+/// end, and the server sees the download stop.
+#[wasm_bindgen_test]
+async fn bytes_stream_ends_when_its_request_is_canceled() {
+    use futures::StreamExt;
+    let base = tenant("bytes-stream-cancel");
+    let client = Client::builder().base_url(&base).build().unwrap();
+    let handle = tokenfetch::CancelHandle::new();
+    let mut stream = client
+        .get("/download?bytes=50000000&length=none")
+        .cancel_handle(&handle)
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream();
+    assert!(!stream.next().await.unwrap().unwrap().is_empty());
+    handle.cancel();
+    let err = stream.next().await.unwrap().unwrap_err();
+    assert_eq!(err.kind(), Kind::Canceled);
+    assert!(stream.next().await.is_none(), "nothing after the cancel");
+    assert_eq!(aborted_downloads(&base, 1).await, 1);
+}
+
 /// Upload progress from Rust goes through XMLHttpRequest and still refreshes and replays.
 #[wasm_bindgen_test]
 async fn upload_and_download_progress_from_rust() {
