@@ -24,8 +24,10 @@ wasm-bindgen target/wasm32-unknown-unknown/release/tokenfetch.wasm \
 # with one caller is inlined only if tiny (≤ 25 bytes; binaryen's default inlines every one):
 # −2.6 KB gzip — separate functions compress better than their copies merged into callers — and
 # the first createClient compiles less (V8 compiles wasm lazily, function by function);
-# --converge −0.2 KB more.
-node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size 25 --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+# --converge −0.2 KB more. The `producers` and `target_features` sections only describe the
+# build (−0.2 KB).
+node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size 25 --converge \
+  --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   --low-memory-unused --zero-filled-memory \
   "$out/tokenfetch_engine_bg.wasm" -o "$out/tokenfetch_engine_bg.wasm"
