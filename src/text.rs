@@ -36,6 +36,32 @@ pub(crate) fn split_at(s: &str, i: usize) -> (&str, &str) {
     }
 }
 
+/// Append `s` percent-encoded (upper-case hex, as `URLSearchParams` writes it): bytes for which
+/// `keep` holds stay as they are; a space becomes `+` if `plus_for_space`.
+pub(crate) fn percent_encode(
+    s: &str,
+    out: &mut String,
+    keep: fn(u8) -> bool,
+    plus_for_space: bool,
+) {
+    for b in s.bytes() {
+        if keep(b) {
+            out.push(char::from(b));
+        } else if b == b' ' && plus_for_space {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(hex_digit(b >> 4));
+            out.push(hex_digit(b & 15));
+        }
+    }
+}
+
+/// The upper-case hex digit of `n` (0 to 15).
+pub(crate) fn hex_digit(n: u8) -> char {
+    char::from(b"0123456789ABCDEF"[usize::from(n & 15)])
+}
+
 /// The parts, joined.
 pub(crate) fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());

@@ -351,10 +351,9 @@ pub(crate) fn quote(s: &str, out: &mut String) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
+                out.push(crate::text::hex_digit(c as u8 >> 4));
+                out.push(crate::text::hex_digit(c as u8));
             }
             c => out.push(c),
         }

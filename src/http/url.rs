@@ -176,20 +176,8 @@ pub(crate) fn origin_of(url: &str) -> Option<String> {
 
 /// Percent-encode for `application/x-www-form-urlencoded` (what `URLSearchParams` produces).
 pub(crate) fn form_encode(s: &str, out: &mut String) {
-    for b in s.bytes() {
-        match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                out.push('%');
-                out.push(HEX[(b >> 4) as usize] as char);
-                out.push(HEX[(b & 15) as usize] as char);
-            }
-        }
-    }
+    let keep = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_');
+    crate::text::percent_encode(s, out, keep, true);
 }
 
 /// Append encoded `key=value` pairs to the query of `url` (before any fragment).

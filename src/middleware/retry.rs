@@ -30,9 +30,7 @@ fn idempotency_key() -> String {
     for _ in 0..4 {
         let n = (crate::rt::time::random() * (u32::MAX as f64)) as u32;
         for shift in (0..8).rev() {
-            key.push(char::from(
-                b"0123456789abcdef"[((n >> (shift * 4)) & 15) as usize],
-            ));
+            key.push(crate::text::hex_digit((n >> (shift * 4)) as u8));
         }
     }
     key
