@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# Build the npm/web package into pkg/: release wasm (feature `js`, no serde) → wasm-bindgen
+# Build the npm/web package into pkg/: release wasm (`npm-engine/`: the crate's `js` face,
+# without std) → wasm-bindgen
 # --target web → wasm-opt -Oz → the hand-written files from pkg-template/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Nothing to do when no input changed since the last build (make demo starts in seconds).
 stamp=$( (rustc --version; wasm-bindgen --version; cat Cargo.toml Cargo.lock package-lock.json scripts/pkg.sh scripts/short-names.mjs \
-  LICENSE-MIT LICENSE-APACHE; find src pkg-template -type f | sort | xargs cat) | sha256sum | cut -c1-16)
+  LICENSE-MIT LICENSE-APACHE; find src pkg-template npm-engine -type f | sort | xargs cat) | sha256sum | cut -c1-16)
 if [ -f pkg/.stamp ] && [ "$(cat pkg/.stamp)" = "$stamp" ]; then
   echo "pkg/ is up to date"
   exit 0
 fi
-cargo build -q --lib --release --target wasm32-unknown-unknown --no-default-features --features js
+cargo build -q --release --target wasm32-unknown-unknown --manifest-path npm-engine/Cargo.toml \
+  --target-dir target/npm-engine
 # Build into a temporary directory and swap it in at the end: a running `make demo` server never
 # sees a half-built or missing pkg/.
 out=pkg.tmp
 rm -rf "$out"
-wasm-bindgen target/wasm32-unknown-unknown/release/tokenfetch.wasm \
+wasm-bindgen target/npm-engine/wasm32-unknown-unknown/release/tokenfetch_npm_engine.wasm \
   --target web --out-dir "$out" --out-name tokenfetch_engine --no-typescript
 # wasm-opt from the npm package binaryen (Debian's is too old for wasm-bindgen's reference
 # types); the --enable flags are the features rustc enables by default for wasm32. The module

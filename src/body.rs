@@ -4,8 +4,10 @@
 //! token refresh) copies nothing. `FormData` and `Blob` are JS handles that `fetch` can send any
 //! number of times. `Debug` never shows the content (bodies carry passwords and tokens).
 
-use std::fmt;
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::fmt;
 
 /// The body of a [`Request`](crate::Request). Cheap to clone.
 #[derive(Clone, Default)]
@@ -23,7 +25,7 @@ pub(crate) enum Repr {
     Blob(web_sys::Blob),
     /// One-shot: taken out when sent.
     #[cfg(target_arch = "wasm32")]
-    Stream(Rc<std::cell::RefCell<Option<web_sys::ReadableStream>>>),
+    Stream(Rc<core::cell::RefCell<Option<web_sys::ReadableStream>>>),
 }
 
 impl Body {
@@ -49,7 +51,9 @@ impl Body {
     /// Browsers stream request bodies only over HTTP/2 or later; Node streams over HTTP/1.1 too.
     #[cfg(target_arch = "wasm32")]
     pub fn stream(stream: web_sys::ReadableStream) -> Body {
-        Body(Repr::Stream(Rc::new(std::cell::RefCell::new(Some(stream)))))
+        Body(Repr::Stream(Rc::new(core::cell::RefCell::new(Some(
+            stream,
+        )))))
     }
 
     /// True if there is no body.

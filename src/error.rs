@@ -5,13 +5,15 @@
 //! cannot leak an `Authorization` or `Cookie` header. The URL it carries is shown without its
 //! query string and user info; [`Error::without_url`] removes it altogether.
 
-use std::fmt;
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::fmt;
 
 use crate::StatusCode;
 
 /// A `Result` whose error is [`tokenfetch::Error`](Error).
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 /// What went wrong, as a value you can `match` on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -265,12 +267,12 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         self.inner
             .source
             .as_ref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+            .map(|e| e as &(dyn core::error::Error + 'static))
     }
 }
 

@@ -3,8 +3,10 @@
 //! Register with [`ClientBuilder::on_event`](crate::ClientBuilder::on_event). Events are
 //! delivered synchronously, in order, on the thread that caused them.
 
-use std::rc::Rc;
-use std::time::Duration;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::time::Duration;
 
 use crate::error::Error;
 use crate::http::headers::HeaderMap;
@@ -125,7 +127,7 @@ pub(crate) struct Events {
 
 /// Opens and closes a listener: while closed it is not called and, if no other listener is
 /// open, no event is even built (the npm package closes its bridge while JS has no listener).
-pub(crate) type Gate = Rc<std::cell::Cell<bool>>;
+pub(crate) type Gate = Rc<core::cell::Cell<bool>>;
 
 impl Events {
     pub fn new(listeners: Vec<(Listener, Option<Gate>)>) -> Self {

@@ -1,8 +1,10 @@
 //! Typed per-request values that middleware read (e.g. "skip auth", a retry override).
 
-use std::any::{Any, TypeId};
-use std::fmt;
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::any::{Any, TypeId};
+use core::fmt;
 
 /// A small type-keyed map carried by each [`Request`](crate::Request). Cheap to clone.
 #[derive(Clone, Default)]

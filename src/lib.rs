@@ -29,9 +29,27 @@
 //! ## Middleware
 //! See [`Middleware`]: the first one added is the outermost.
 #![deny(missing_docs)]
+// `no_std` + `alloc`, and std where it is there: always natively and in tests, in the browser
+// with the `std` feature (the default). The npm engine builds without it, so that a panic (a
+// bug) traps without the formatting machinery std's panic hook brings (4 KB gzip).
+#![no_std]
 // `&s[a..b]` on a `str` panics off a char boundary, and that panic's message brings `char`'s
 // `Debug` and the Unicode tables into the npm build (about 5 KB gzip): slice with `get`.
 #![warn(clippy::string_slice)]
+
+extern crate alloc;
+#[cfg(any(feature = "std", test, not(target_arch = "wasm32")))]
+extern crate std;
+
+/// What the std prelude would give every module (`no_std` has only core's).
+#[allow(unused_imports)]
+mod prelude {
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec::Vec;
+    pub(crate) use alloc::{format, vec};
+}
 
 pub mod auth;
 mod body;
@@ -39,6 +57,7 @@ mod client;
 mod error;
 pub mod events;
 mod extensions;
+mod float;
 mod http;
 pub mod log;
 pub mod middleware;

@@ -9,8 +9,10 @@
 //! you name. Other bodies, and bodies over 64 KiB, are shown by size only. Numbers in JSON
 //! bodies are shown exactly as they were sent.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::cell::RefCell;
 
 use crate::body::Repr;
 use crate::events::Event;
@@ -59,8 +61,8 @@ impl Default for Logger {
     }
 }
 
-impl std::fmt::Debug for Logger {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Logger {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Logger")
             .field("redacted_headers", &self.headers)
             .field("redacted_fields", &self.fields)
@@ -212,7 +214,7 @@ impl Logger {
             return Some(concat(&["body: (", &number(bytes.len() as u64), " bytes)"]));
         }
         let kind = req.headers().get("content-type").unwrap_or("");
-        let text = std::str::from_utf8(bytes).ok();
+        let text = core::str::from_utf8(bytes).ok();
         if let (true, Some(text)) = (crate::text::find(kind, "json").is_some(), text) {
             if let Ok(mut value) = crate::http::json::parse(text) {
                 value.redact(&|key| self.secret_field(key));
@@ -255,7 +257,7 @@ impl Logger {
             let found = names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone());
             found.unwrap_or_else(|| concat(&["#", &number(*id)]))
         };
-        let ms = |d: &std::time::Duration| number(d.as_millis() as u64);
+        let ms = |d: &core::time::Duration| number(d.as_millis() as u64);
         let error_text = |e: &crate::Error| {
             let mut s = String::new();
             e.write_message(&mut s);
@@ -447,8 +449,8 @@ fn console(record: &Record) {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn console(record: &Record) {
-    eprintln!("[tokenfetch] {}", record.message);
+    std::eprintln!("[tokenfetch] {}", record.message);
     for line in &record.details {
-        eprintln!("[tokenfetch]     {line}");
+        std::eprintln!("[tokenfetch]     {line}");
     }
 }

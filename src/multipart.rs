@@ -18,6 +18,8 @@
 //! [`RequestBuilder::form_data`](crate::RequestBuilder::form_data) or
 //! [`RequestBuilder::blob`](crate::RequestBuilder::blob).
 
+use crate::prelude::*;
+
 use crate::error::Result;
 use crate::http::headers::header_value;
 
@@ -58,8 +60,8 @@ impl Part {
     }
 }
 
-impl std::fmt::Debug for Part {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Part {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Part")
             .field("bytes", &self.data.len())
             .field("file_name", &self.file_name)

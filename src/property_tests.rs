@@ -3,7 +3,9 @@
 //! base origin, a header never holds CR/LF, waits never overflow. A fixed seed keeps failures
 //! reproducible; `TOKENFETCH_FUZZ_SEED` picks another.
 
-use std::time::Duration;
+use crate::prelude::*;
+
+use core::time::Duration;
 
 use crate::auth::challenge::allows_refresh;
 use crate::auth::jwt::expires_at;

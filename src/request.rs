@@ -1,7 +1,9 @@
 //! A request as it flows through the middleware chain: validated, cheap to clone, re-sendable.
 
-use std::rc::Rc;
-use std::time::Duration;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::time::Duration;
 
 use crate::body::Body;
 use crate::error::{Error, Kind, Result};
@@ -165,8 +167,8 @@ impl Request {
 }
 
 /// Shows the URL without its query (where tokens hide) and headers with secrets redacted.
-impl std::fmt::Debug for Request {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Request {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("url", &crate::error::redact_url(&self.url))

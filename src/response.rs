@@ -4,8 +4,10 @@
 //! [`Response::error_for_status`]. Dropping a response whose body was not read aborts the
 //! underlying `fetch` (the abort guard lives inside the body).
 
-use std::fmt;
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::fmt;
 
 use crate::error::{Error, Kind, Result};
 use crate::http::headers::HeaderMap;
@@ -99,7 +101,7 @@ impl Response {
 
     /// The unread fetch body, or the response itself if its body is already in memory.
     #[cfg(all(feature = "js", target_arch = "wasm32"))]
-    pub(crate) fn into_fetch_body(self) -> std::result::Result<FetchBody, Response> {
+    pub(crate) fn into_fetch_body(self) -> core::result::Result<FetchBody, Response> {
         match self.body {
             ResponseBody::Fetch(body) => Ok(body),
             _ => Err(self),
@@ -195,7 +197,7 @@ impl Response {
     pub fn bytes_stream(self) -> futures::stream::LocalBoxStream<'static, Result<Vec<u8>>> {
         let chunks: futures::stream::LocalBoxStream<'static, Result<Vec<u8>>> = match self.body {
             ResponseBody::Buffered(b) => {
-                Box::pin(futures::stream::once(std::future::ready(Ok(b.to_vec()))))
+                Box::pin(futures::stream::once(core::future::ready(Ok(b.to_vec()))))
             }
             #[cfg(target_arch = "wasm32")]
             ResponseBody::Fetch(f) => f.chunks(),

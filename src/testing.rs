@@ -28,10 +28,12 @@
 //! # }
 //! ```
 
-use std::cell::RefCell;
-use std::fmt;
-use std::rc::Rc;
-use std::time::Duration;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::cell::RefCell;
+use core::fmt;
+use core::time::Duration;
 
 use futures::future::LocalBoxFuture;
 

@@ -1,6 +1,8 @@
 //! Building messages without the formatting machinery (`format!` pulls `core::fmt` into every
 //! call site of the npm build): concatenation and decimal numbers.
 
+use crate::prelude::*;
+
 /// Where `needle` first occurs in `hay` (a plain byte search: `str::find` with a `&str` pattern
 /// brings the two-way searcher into the npm build, 2 KB).
 pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {

@@ -1,6 +1,8 @@
 //! Reading `WWW-Authenticate` (RFC 9110 §11.6.1, RFC 6750 §3): does this 401 ask for a new
 //! token, or for something a refresh cannot fix?
 
+use crate::prelude::*;
+
 /// One challenge: its scheme and its `error` parameter, if any.
 #[derive(Debug, PartialEq, Eq)]
 struct Challenge {

@@ -1,8 +1,10 @@
 //! [`AuthConfig`]: how a client handles tokens. Validated once when the client is built, then
 //! kept as it is by the client's [`Auth`](super::Auth).
 
-use std::rc::Rc;
-use std::time::Duration;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::time::Duration;
 
 use futures::future::LocalBoxFuture;
 

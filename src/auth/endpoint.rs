@@ -1,8 +1,10 @@
 //! The refresh request to a token endpoint: its configuration ([`RefreshEndpoint`]), and how
 //! it is built, sent, read and classified. The single flight around it is in `refresh.rs`.
 
-use std::rc::Rc;
-use std::time::Duration;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::time::Duration;
 
 use super::tokens::Tokens;
 use crate::error::{Error, Kind, Result};
@@ -103,8 +105,8 @@ impl RefreshEndpoint {
 /// Builds a JSON refresh body from the refresh token.
 pub(crate) type BodyFn = Rc<dyn Fn(&str) -> Result<String>>;
 
-impl std::fmt::Debug for RefreshEndpoint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for RefreshEndpoint {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RefreshEndpoint")
             .field("with_credentials", &self.cookie)
             .field("url", &crate::error::redact_url(&self.url))
@@ -154,7 +156,7 @@ pub(crate) async fn exchange(
     refresh_token: Option<&str>,
     credentials: Credentials,
     timeout: Duration,
-) -> std::result::Result<Tokens, RefreshFailure> {
+) -> core::result::Result<Tokens, RefreshFailure> {
     if endpoint.cookie {
         let mut req = Request::new(endpoint.method.clone(), &endpoint.url)
             .map_err(RefreshFailure::SessionOver)?;
@@ -230,7 +232,7 @@ async fn call_endpoint(
     endpoint: &RefreshEndpoint,
     req: Request,
     old_refresh: Option<&str>,
-) -> std::result::Result<Tokens, RefreshFailure> {
+) -> core::result::Result<Tokens, RefreshFailure> {
     let res = transport.send(req).await.map_err(classify)?;
     let status = res.status();
     let text = res.text().await.map_err(classify)?;

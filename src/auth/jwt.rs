@@ -1,6 +1,8 @@
 //! Reading the `exp` claim of a JWT-shaped access token (no signature check: that is the
 //! server's job; we only want to know whether to refresh before sending).
 
+use crate::prelude::*;
+
 use crate::http::json;
 
 fn base64url_decode(input: &str) -> Option<Vec<u8>> {
@@ -36,7 +38,7 @@ pub(crate) fn expires_at(token: &str) -> Option<f64> {
         return None;
     }
     let bytes = base64url_decode(payload)?;
-    let text = std::str::from_utf8(&bytes).ok()?;
+    let text = core::str::from_utf8(&bytes).ok()?;
     json::parse(text).ok()?.path("exp")?.as_f64()
 }
 

@@ -1,6 +1,8 @@
 //! The auth middleware: attach the token, pause while a refresh runs, refresh once on 401,
 //! replay once, in issue order.
 
+use crate::prelude::*;
+
 use futures::future::LocalBoxFuture;
 
 use super::challenge::allows_refresh;
@@ -47,8 +49,8 @@ async fn dispatch(next: Next<'_>, req: Request, place: Option<Place>) -> Result<
     let first = futures::poll!(send.as_mut());
     drop(place);
     match first {
-        std::task::Poll::Ready(result) => result,
-        std::task::Poll::Pending => send.await,
+        core::task::Poll::Ready(result) => result,
+        core::task::Poll::Pending => send.await,
     }
 }
 

@@ -15,8 +15,10 @@
 //!   a garbage answer ends the session: store cleared, waiters rejected with
 //!   [`Kind::SessionExpired`], callback once.
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::cell::{Cell, RefCell};
 
 use futures::future::LocalBoxFuture;
 
@@ -80,7 +82,7 @@ impl Auth {
             .cross_tab
             .then(|| config.store.shared_name())
             .flatten();
-        let state = Rc::new_cyclic(|weak: &std::rc::Weak<State>| {
+        let state = Rc::new_cyclic(|weak: &alloc::rc::Weak<State>| {
             let tabs = shared.map(|name| {
                 let weak = weak.clone();
                 Tabs::new(&name, move |message| {
@@ -300,7 +302,7 @@ impl Auth {
         &self,
         epoch: u64,
         before: Option<Tokens>,
-    ) -> std::result::Result<bool, RefreshFailure> {
+    ) -> core::result::Result<bool, RefreshFailure> {
         let state = &self.state;
         let notices = state.notices.get();
         let lock = match &state.tabs {
@@ -318,7 +320,7 @@ impl Auth {
             };
             for i in 0..polls {
                 if i > 0 {
-                    crate::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+                    crate::rt::time::sleep(core::time::Duration::from_millis(10)).await;
                 }
                 let now = self.tokens().map_err(RefreshFailure::Transient)?;
                 if now.as_ref().is_some_and(|t| t.access_token.is_some()) && now != before {
@@ -351,7 +353,7 @@ impl Auth {
             }
             crate::rt::task::spawn_local(async move {
                 let _held = lock;
-                crate::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+                crate::rt::time::sleep(core::time::Duration::from_millis(50)).await;
             });
         }
         Ok(false)
@@ -391,7 +393,7 @@ impl Auth {
     }
 
     /// Trade the stored refresh token for new tokens, the configured way.
-    async fn exchange(&self) -> std::result::Result<Tokens, RefreshFailure> {
+    async fn exchange(&self) -> core::result::Result<Tokens, RefreshFailure> {
         let config = &self.state.config;
         let stored = self
             .tokens()
@@ -430,8 +432,8 @@ impl Auth {
     }
 }
 
-impl std::fmt::Debug for Auth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Auth")
             .field("refreshing", &self.is_refreshing())
             .field("generation", &self.generation())

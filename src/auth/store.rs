@@ -1,6 +1,8 @@
 //! Where tokens live: the [`TokenStore`] trait and the in-memory store.
 
-use std::cell::RefCell;
+use crate::prelude::*;
+
+use core::cell::RefCell;
 
 use super::tokens::Tokens;
 use crate::error::Result;
@@ -53,14 +55,14 @@ impl TokenStore for MemoryStore {
     }
 }
 
-impl std::fmt::Debug for MemoryStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("MemoryStore")
     }
 }
 
 /// A shared store: keep one `Rc` to read the tokens yourself, give a clone to the client.
-impl<S: TokenStore> TokenStore for std::rc::Rc<S> {
+impl<S: TokenStore> TokenStore for alloc::rc::Rc<S> {
     fn get(&self) -> Result<Option<Tokens>> {
         (**self).get()
     }

@@ -1,6 +1,8 @@
 //! The token pair, with secrets kept out of `Debug`.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 use crate::error::{Error, Kind, Result};
 use crate::http::headers::header_value;

@@ -4,7 +4,9 @@
 //! `localStorage` or `document`) or one that throws (storage disabled, Safari private mode,
 //! sandboxed iframe, quota exceeded) is a [`Kind::Storage`] error, never a panic.
 
-use std::time::Duration;
+use crate::prelude::*;
+
+use core::time::Duration;
 
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
@@ -293,7 +295,7 @@ fn decode(value: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            let hex = core::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
         } else {
@@ -319,9 +321,9 @@ impl TokenStore for CookieStore {
 
     fn set(&self, tokens: &Tokens) -> Result<()> {
         let cap = self.max_age.map(|d| d.as_secs());
-        let until_exp = tokens
-            .expires_at()
-            .map(|exp| (exp - crate::rt::time::now_ms() / 1000.0).max(0.0).ceil() as u64);
+        let until_exp = tokens.expires_at().map(|exp| {
+            crate::float::ceil((exp - crate::rt::time::now_ms() / 1000.0).max(0.0)) as u64
+        });
         let access_age = match (cap, until_exp) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

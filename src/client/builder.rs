@@ -1,8 +1,10 @@
 //! [`ClientBuilder`]: validated configuration, assembled into a [`Client`].
 
-use std::cell::Cell;
-use std::rc::Rc;
-use std::time::Duration;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::cell::Cell;
+use core::time::Duration;
 
 use super::{Client, ClientInner};
 use crate::auth::{Auth, AuthConfig, AuthMiddleware};

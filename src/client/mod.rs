@@ -1,8 +1,10 @@
 //! The client: shared configuration, the middleware chain and the transport.
 
-use std::cell::Cell;
-use std::rc::Rc;
-use std::time::Duration;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::cell::Cell;
+use core::time::Duration;
 
 mod builder;
 mod request_builder;
@@ -153,13 +155,13 @@ impl Client {
                         crate::rt::time::sleep(total).await;
                         Err(total_timeout(total))
                     }
-                    None => std::future::pending().await,
+                    None => core::future::pending().await,
                 }
             };
             let canceled = async {
                 match &cancel {
                     Some(cancel) => cancel.canceled().await,
-                    None => std::future::pending().await,
+                    None => core::future::pending().await,
                 }
                 Err(Error::from_kind(Kind::Canceled))
             };
@@ -185,8 +187,8 @@ impl Default for Client {
     }
 }
 
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Client {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Client")
             .field("base_origin", &self.base_origin())
             .field("timeout", &self.inner.timeout)

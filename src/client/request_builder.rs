@@ -1,8 +1,10 @@
 //! [`RequestBuilder`]: chain options by value; the first error is kept until `send()`.
 
-use std::borrow::Borrow;
-use std::fmt::Display;
-use std::time::Duration;
+use crate::prelude::*;
+
+use core::borrow::Borrow;
+use core::fmt::Display;
+use core::time::Duration;
 
 use super::Client;
 use crate::body::Body;
@@ -267,8 +269,8 @@ impl RequestBuilder {
     }
 }
 
-impl std::fmt::Debug for RequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RequestBuilder")
             .field("request", &self.request)
             .finish_non_exhaustive()

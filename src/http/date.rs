@@ -1,6 +1,6 @@
 //! Parsing `Retry-After` values: delay-seconds or an IMF-fixdate (RFC 9110 §5.6.7, §10.2.3).
 
-use std::time::Duration;
+use core::time::Duration;
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -6,8 +6,10 @@
 //! `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie` and any value inserted with
 //! [`HeaderMap::insert_sensitive`].
 
-use std::fmt;
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::fmt;
 
 use crate::error::{Error, Kind, Result};
 

@@ -4,6 +4,8 @@
 //! leaves serde out for size. This reads any valid JSON into [`Value`] and refuses anything
 //! else with an error; it never panics and bounds nesting depth.
 
+use crate::prelude::*;
+
 /// A parsed JSON value.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Value {
@@ -272,15 +274,15 @@ impl Parser<'_> {
             .fold(0f64, |a, d| a * 10.0 + f64::from(d - b'0'));
         let scale = exp - frac.len() as i32;
         let n = if scale < 0 {
-            mantissa / 10f64.powi(-scale)
+            mantissa / crate::float::powi(10.0, -scale)
         } else {
-            mantissa * 10f64.powi(scale)
+            mantissa * crate::float::powi(10.0, scale)
         };
         if !n.is_finite() {
             return Err(Invalid);
         }
         // Only ASCII digits, signs, '.', 'e' were consumed: valid UTF-8.
-        let text = std::str::from_utf8(&bytes[start..i]).unwrap_or("0");
+        let text = core::str::from_utf8(&bytes[start..i]).unwrap_or("0");
         Ok(Value::Number(if negative { -n } else { n }, text.into()))
     }
 

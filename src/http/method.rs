@@ -1,7 +1,7 @@
 //! HTTP methods, validated before anything is sent.
 
-use std::fmt;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use core::fmt;
 
 use crate::error::{Error, Kind, Result};
 use crate::http::headers::is_token;

@@ -1,6 +1,8 @@
 //! HTTP status codes.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 /// An HTTP status code (100–599, or 0 for an opaque response).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -15,6 +15,8 @@
 //!   same parse as `fetch`. A URL the browser would refuse (`http://a.test:80:`, a host with
 //!   U+00A0 or U+3000) is refused here.
 
+use crate::prelude::*;
+
 use crate::error::{Error, Kind, Result};
 use crate::text::concat;
 

@@ -2,7 +2,9 @@
 //! the refresh endpoint or function, and the session-expired callback. The names and types were
 //! checked by `tokenfetch.js`; the functions arrive as hooks beside the JSON.
 
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;

@@ -3,7 +3,9 @@
 //! crosses the boundary may make the engine panic: every number is range-checked before it
 //! becomes a `Duration` or a count.
 
-use std::time::Duration;
+use crate::prelude::*;
+
+use core::time::Duration;
 
 use crate::error::{Error, Kind, Result};
 use crate::http::json::Value;
@@ -17,7 +19,7 @@ pub(super) const MAX_MS: f64 = crate::rt::time::MAX_DELAY.as_millis() as f64;
 /// A checked number of milliseconds (`0..=MAX_MS`) as a `Duration`, rounded up to whole
 /// milliseconds, so that a tiny positive time is 1 ms, never zero ("none").
 pub(super) fn millis(ms: f64) -> Duration {
-    Duration::from_millis(ms.clamp(0.0, MAX_MS).ceil() as u64)
+    Duration::from_millis(crate::float::ceil(ms.clamp(0.0, MAX_MS)) as u64)
 }
 
 /// `ERR_BAD_OPTION` naming `option`.
@@ -85,7 +87,9 @@ impl<'a> Section<'a> {
         match self.get(key) {
             None => Ok(None),
             Some(v) => match v.as_f64() {
-                Some(n) if n >= min && n <= max && (!whole || n.fract() == 0.0) => Ok(Some(n)),
+                Some(n) if n >= min && n <= max && (!whole || crate::float::fract(n) == 0.0) => {
+                    Ok(Some(n))
+                }
                 _ => Err(self.bad(key, "is out of range")),
             },
         }
@@ -115,8 +119,9 @@ impl<'a> Section<'a> {
                 items
                     .iter()
                     .map(|i| {
-                        i.as_f64()
-                            .filter(|n| (100.0..=599.0).contains(n) && n.fract() == 0.0)
+                        i.as_f64().filter(|n| {
+                            (100.0..=599.0).contains(n) && crate::float::fract(*n) == 0.0
+                        })
                     })
                     .map(|n| n.map(|n| n as u16))
                     .collect::<Option<Vec<_>>>()

@@ -2,6 +2,8 @@
 //! `tokenfetch.js` turns into a `TokenfetchError`; whatever JavaScript throws comes in as an
 //! [`Error`] of the right kind.
 
+use crate::prelude::*;
+
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 

@@ -2,7 +2,7 @@
 //! `[type, id, attempt, a, b, c]` (it builds the event objects and keeps the listener
 //! registry). Nothing is built while no JS listener is registered.
 
-use std::time::Duration;
+use core::time::Duration;
 
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;

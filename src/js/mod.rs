@@ -6,10 +6,7 @@
 //! that is checked again here (every number range-checked), values of the wrong type are
 //! refused, and every failure comes back as `[code, message, status]` for `TokenfetchError`.
 
-/// The npm build's allocator: talc is about 3 KB smaller than the default dlmalloc.
-#[cfg(not(target_feature = "atomics"))]
-#[global_allocator]
-static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+use crate::prelude::*;
 
 mod auth;
 mod config;
@@ -17,8 +14,8 @@ mod errors;
 mod events;
 mod send;
 
-use std::cell::Cell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use core::cell::Cell;
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -111,7 +108,7 @@ impl Engine {
     /// A client from `config` (JSON text) and `hooks` (`onEvent`, and the auth functions:
     /// `storage`, `refresh`, `refreshBody`, `onSessionExpired`).
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, hooks: JsValue) -> std::result::Result<Engine, JsValue> {
+    pub fn new(config: &str, hooks: JsValue) -> core::result::Result<Engine, JsValue> {
         build(config, &hooks).map_err(|e| to_js(&e))
     }
 
@@ -157,7 +154,7 @@ impl Engine {
         self.listening.set(on);
     }
 
-    fn auth(&self) -> std::result::Result<&Auth, JsValue> {
+    fn auth(&self) -> core::result::Result<&Auth, JsValue> {
         self.client.auth().ok_or_else(no_auth)
     }
 
@@ -167,7 +164,7 @@ impl Engine {
         &self,
         access: Option<String>,
         refresh: Option<String>,
-    ) -> std::result::Result<(), JsValue> {
+    ) -> core::result::Result<(), JsValue> {
         let tokens = Tokens {
             access_token: access,
             refresh_token: refresh,
@@ -177,7 +174,7 @@ impl Engine {
 
     /// `[access, refresh]` (each a string or `null`), or `null` when there are none.
     #[wasm_bindgen(js_name = getTokens)]
-    pub fn get_tokens(&self) -> std::result::Result<JsValue, JsValue> {
+    pub fn get_tokens(&self) -> core::result::Result<JsValue, JsValue> {
         let opt = |v: Option<String>| v.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
         Ok(match self.auth()?.tokens().map_err(|e| to_js(&e))? {
             None => JsValue::NULL,
@@ -186,12 +183,12 @@ impl Engine {
     }
 
     /// Remove the tokens.
-    pub fn clear(&self) -> std::result::Result<(), JsValue> {
+    pub fn clear(&self) -> core::result::Result<(), JsValue> {
         self.auth()?.clear().map_err(|e| to_js(&e))
     }
 
     /// Clear the tokens and cancel every request in flight or waiting for a refresh.
-    pub fn logout(&self) -> std::result::Result<(), JsValue> {
+    pub fn logout(&self) -> core::result::Result<(), JsValue> {
         self.auth()?.logout().map_err(|e| to_js(&e))
     }
 

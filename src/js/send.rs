@@ -2,6 +2,8 @@
 //! and the answer goes back as `[status, statusText, headerLines, data]`, the body read
 //! by the platform (`text()`, `arrayBuffer()`, `blob()`), never copied through wasm memory.
 
+use crate::prelude::*;
+
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -120,13 +122,13 @@ fn build(client: &Client, args: Args<'_>) -> Result<RequestBuilder> {
         });
     }
     if args.on_upload.is_function() {
-        let listener = ProgressListener(std::rc::Rc::new(args.on_upload));
+        let listener = ProgressListener(alloc::rc::Rc::new(args.on_upload));
         builder = builder.extension(UploadProgress(listener));
     }
     // NaN: no limit; otherwise whole bytes, 0 included (axios: 0 allows an empty body only).
     let max = args.max_body;
     if !max.is_nan() {
-        if !(0.0..=9_007_199_254_740_991.0).contains(&max) || max.fract() != 0.0 {
+        if !(0.0..=9_007_199_254_740_991.0).contains(&max) || crate::float::fract(max) != 0.0 {
             return Err(bad_option("maxContentLength", "is out of range"));
         }
         builder = builder.max_body_size(max as u64);
@@ -158,7 +160,7 @@ async fn run(
     cancel: CancelHandle,
     kind: Read,
     on_progress: JsValue,
-) -> std::result::Result<JsValue, JsValue> {
+) -> core::result::Result<JsValue, JsValue> {
     let response = builder.send().await.map_err(|e| to_js(&e))?;
     let status = response.status();
     let lines = response.headers().to_lines();
@@ -184,7 +186,7 @@ pub(super) fn send(client: &Client, mut args: Args<'_>) -> Promise {
         _ => Read::Text,
     };
     let cancel = CancelHandle::new();
-    let on_progress = std::mem::replace(&mut args.on_progress, JsValue::UNDEFINED);
+    let on_progress = core::mem::replace(&mut args.on_progress, JsValue::UNDEFINED);
     let link = args.signal.take().and_then(|s| AbortLink::new(s, &cancel));
     let signaled = link.is_some() || cancel.is_canceled();
     let builder = match build(client, args) {

@@ -1,7 +1,9 @@
 //! The chain itself: the [`Middleware`] trait and [`Next`], which runs the rest of the chain
 //! and then the transport, reporting each attempt to the event listeners.
 
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use futures::future::LocalBoxFuture;
 
@@ -131,8 +133,8 @@ impl<'a> Next<'a> {
     }
 }
 
-impl std::fmt::Debug for Next<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Next<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let left = self.chain.middleware.len().saturating_sub(self.index);
         write!(f, "Next({left} middleware left)")
     }

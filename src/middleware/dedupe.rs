@@ -5,8 +5,10 @@
 //! waits for it: a caller that cancels leaves, the others keep waiting, and the fetch is
 //! aborted only when nobody waits any more. Each caller gets its own complete response.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::cell::RefCell;
 
 use futures::future::LocalBoxFuture;
 
@@ -54,8 +56,8 @@ impl Dedupe {
     }
 }
 
-impl std::fmt::Debug for Dedupe {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Dedupe {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Dedupe")
             .field("by_default", &self.by_default)
             .field("in_flight", &self.in_flight())

@@ -3,9 +3,11 @@
 //! are released in the order they were issued; a waiting request can be canceled or time out
 //! (it simply leaves the queue).
 
-use std::cell::Cell;
-use std::rc::Rc;
-use std::time::Duration;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::cell::Cell;
+use core::time::Duration;
 
 use futures::future::LocalBoxFuture;
 
@@ -35,8 +37,8 @@ pub struct RateLimit {
     state: Rc<State>,
 }
 
-impl std::fmt::Debug for RateLimit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for RateLimit {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RateLimit")
             .field("max_concurrent", &self.max_concurrent)
             .field("per_second", &self.per_second)
@@ -171,10 +173,10 @@ impl Middleware for RateLimit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use core::cell::RefCell;
     use futures::executor::block_on;
     use futures::future::join_all;
     use futures::FutureExt;
-    use std::cell::RefCell;
 
     #[test]
     fn at_most_n_at_once_released_in_order() {

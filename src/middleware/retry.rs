@@ -1,5 +1,7 @@
 //! The retry middleware: sends a request again after a transient failure, with backoff.
 
+use crate::prelude::*;
+
 use futures::future::LocalBoxFuture;
 
 use super::chain::{Middleware, Next};

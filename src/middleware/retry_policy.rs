@@ -1,8 +1,10 @@
 //! When to retry and how long to wait: a pure function of the attempt, the outcome, the clock
 //! and a random number, so it is tested natively with both injected.
 
-use std::rc::Rc;
-use std::time::Duration;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::time::Duration;
 
 use crate::error::{Error, Kind, Result};
 use crate::events::RetryReason;
@@ -40,8 +42,8 @@ impl Default for RetryPolicy {
     }
 }
 
-impl std::fmt::Debug for RetryPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RetryPolicy")
             .field("limit", &self.limit)
             .field("methods", &self.methods)
@@ -164,7 +166,7 @@ impl RetryPolicy {
     /// The backoff before attempt `attempt + 1` (attempt counts from 1).
     pub(crate) fn backoff_delay(&self, attempt: u32, random: f64) -> Duration {
         // In f64 seconds, saturating: a large backoff doubled many times must not overflow.
-        let factor = 2f64.powi(attempt.saturating_sub(1).min(60) as i32);
+        let factor = crate::float::powi(2.0, attempt.saturating_sub(1).min(60) as i32);
         let cap = self.backoff_limit.unwrap_or(Duration::MAX);
         let delay = crate::rt::time::saturating_secs(self.backoff.as_secs_f64() * factor).min(cap);
         if !self.jitter {

@@ -1,6 +1,8 @@
 //! The retry rules with an injected clock and random source.
 
-use std::time::Duration;
+use crate::prelude::*;
+
+use core::time::Duration;
 
 use super::*;
 use crate::http::headers::HeaderMap;

@@ -4,11 +4,13 @@
 //! against the handle: while waiting for a token refresh, during a retry backoff, inside
 //! `fetch` (the dropped future aborts its `AbortController`) and while reading the body.
 
-use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::cell::{Cell, RefCell};
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
 
 use crate::error::{Error, Kind, Result};
 
@@ -67,8 +69,8 @@ impl CancelHandle {
     }
 }
 
-impl std::fmt::Debug for CancelHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for CancelHandle {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("CancelHandle")
             .field("canceled", &self.is_canceled())
             .finish()

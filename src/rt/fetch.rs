@@ -2,6 +2,8 @@
 //! unfinished, read a body. The JavaScript half is `fetch.js` beside this file; each call is
 //! one crossing of the wasm boundary.
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -94,14 +96,14 @@ impl Progress {
 /// A progress listener, as the JS function `fetch.js` calls (kept in a request's extensions,
 /// so it survives a retry or a replay).
 #[derive(Clone)]
-pub(crate) struct ProgressListener(pub std::rc::Rc<JsValue>);
+pub(crate) struct ProgressListener(pub alloc::rc::Rc<JsValue>);
 
 impl ProgressListener {
     /// A listener calling `f` (from Rust).
     pub fn new(f: impl Fn(Progress) + 'static) -> Self {
         let closure =
             Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| f(Progress::from_js(&event)));
-        ProgressListener(std::rc::Rc::new(closure.into_js_value()))
+        ProgressListener(alloc::rc::Rc::new(closure.into_js_value()))
     }
 }
 

@@ -7,10 +7,12 @@
 //! [`Place`] may proceed ([`Place::first`]); dropping a place (done, canceled, failed) leaves
 //! the line and wakes whoever is first now.
 
-use std::cell::{Cell, RefCell};
-use std::future::poll_fn;
-use std::rc::Rc;
-use std::task::{Poll, Waker};
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::cell::{Cell, RefCell};
+use core::future::poll_fn;
+use core::task::{Poll, Waker};
 
 /// The line (small: a sorted `Vec` beats a `BTreeMap` in wasm size).
 #[derive(Default)]
@@ -101,10 +103,10 @@ impl Drop for Place {
 mod tests {
     use super::*;
     use crate::rt::wakes::Count;
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::sync::Arc;
-    use std::task::Context;
+    use alloc::sync::Arc;
+    use core::future::Future;
+    use core::pin::Pin;
+    use core::task::Context;
 
     type Waiting = Pin<Box<dyn Future<Output = ()>>>;
 

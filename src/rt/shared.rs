@@ -6,11 +6,13 @@
 //! that one of them drives it on. When the last handle is dropped the future is dropped too (a
 //! de-duplicated fetch nobody awaits any more is aborted); [`WeakShared`] does not keep it.
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::{Rc, Weak};
-use std::task::{Context, Poll, Waker};
+use crate::prelude::*;
+
+use alloc::rc::{Rc, Weak};
+use core::cell::RefCell;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
 
 use futures::future::LocalBoxFuture;
 
@@ -123,13 +125,13 @@ impl<T> Drop for Shared<T> {
 mod tests {
     use super::*;
     use crate::rt::wakes::Count;
-    use std::cell::Cell;
-    use std::sync::Arc;
+    use alloc::sync::Arc;
+    use core::cell::Cell;
 
     /// A future that is pending until `gate` is set, counting its polls; it keeps only the
     /// waker of its last poll, as real futures do.
     fn gated(gate: Rc<Cell<bool>>, polls: Rc<Cell<u32>>) -> LocalBoxFuture<'static, u32> {
-        Box::pin(std::future::poll_fn(move |_| {
+        Box::pin(core::future::poll_fn(move |_| {
             polls.set(polls.get() + 1);
             match gate.get() {
                 true => Poll::Ready(7),
@@ -193,7 +195,7 @@ mod tests {
         let flag = Flag(dropped.clone());
         let fut: LocalBoxFuture<'static, u32> = Box::pin(async move {
             let _flag = flag;
-            std::future::pending::<()>().await;
+            core::future::pending::<()>().await;
             0
         });
         let mut a = Shared::new(fut);

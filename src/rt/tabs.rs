@@ -7,6 +7,7 @@ pub(crate) use web::Tabs;
 
 #[cfg(target_arch = "wasm32")]
 mod web {
+    use crate::prelude::*;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen_futures::JsFuture;
 
@@ -76,6 +77,7 @@ pub(crate) use native::Tabs;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use crate::prelude::*;
     pub(crate) struct Tabs;
     pub(crate) struct Lock;
 

@@ -1,7 +1,7 @@
 //! Spawning background work (the token refresh), so that it finishes even if the request that
 //! started it is canceled.
 
-use std::future::Future;
+use core::future::Future;
 
 /// Run `fut` to completion in the background (browser/Node microtask queue).
 #[cfg(target_arch = "wasm32")]

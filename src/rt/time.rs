@@ -7,7 +7,7 @@
 //! `std::thread::sleep` panic or block on `wasm32-unknown-unknown`; [`sleep`] and [`now_ms`]
 //! work there and natively alike.
 
-use std::time::Duration;
+use core::time::Duration;
 
 /// The longest delay `setTimeout` honours (2^31 − 1 ms, about 24.8 days); longer delays would
 /// overflow into "fire now", so every delay is clamped to this.
@@ -31,8 +31,8 @@ pub(crate) fn saturating_secs(secs: f64) -> Duration {
         Duration::MAX
     } else {
         // Below 2^64 an f64 with a fraction is below 2^53: a nanosecond carry cannot overflow.
-        let whole = secs.trunc();
-        let nanos = ((secs - whole) * 1e9).round() as u32;
+        let whole = crate::float::trunc(secs);
+        let nanos = crate::float::round((secs - whole) * 1e9) as u32;
         Duration::new(whole as u64, nanos)
     }
 }
@@ -65,8 +65,8 @@ pub(crate) fn random() -> f64 {
 /// A random number in `[0, 1)` (for backoff jitter): a xorshift seeded from the clock.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn random() -> f64 {
-    use std::cell::Cell;
-    thread_local!(static STATE: Cell<u64> = Cell::new((now_ms() * 1000.0) as u64 | 1));
+    use core::cell::Cell;
+    std::thread_local!(static STATE: Cell<u64> = Cell::new((now_ms() * 1000.0) as u64 | 1));
     STATE.with(|s| {
         let mut x = s.get();
         x ^= x << 13;

@@ -1,9 +1,10 @@
 //! For the unit tests of the runtime primitives: a waker that counts its wakes, so a test can
 //! poll by hand and assert who was woken (a broken primitive then fails, it cannot hang).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::task::{Wake, Waker};
+use alloc::sync::Arc;
+use alloc::task::Wake;
+use core::sync::atomic::{AtomicUsize, Ordering};
+use core::task::Waker;
 
 /// Counts how often it was woken.
 #[derive(Default)]

@@ -1,6 +1,8 @@
 //! [`FetchTransport`]: a [`Request`] becomes one `fetch(url, init)` call (no JS `Request`
 //! object is built), and its answer a [`Response`] whose body stays unread until asked for.
 
+use crate::prelude::*;
+
 use futures::future::LocalBoxFuture;
 use wasm_bindgen::prelude::*;
 

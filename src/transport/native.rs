@@ -1,6 +1,8 @@
 //! Natively there is no `fetch`: the default transport answers every request with a network
 //! error, so code using the crate compiles and unit tests plug in a transport of their own.
 
+use crate::prelude::*;
+
 use futures::future::LocalBoxFuture;
 
 use super::Transport;
