@@ -18,7 +18,7 @@ ALLOWED = [{"client", "client::builder", "client::request_builder"}]
 # The layers, bottom up: a module may import its own layer and the ones below, never above.
 # (`js` is the npm adapter on top of everything.)
 LAYERS = [
-    ["error", "http", "rt", "text"],
+    ["error", "float", "http", "rt", "text", "prelude"],
     ["body", "extensions", "multipart", "request", "response", "events", "transport"],
     ["middleware", "log"],
     ["auth"],
