@@ -5,7 +5,10 @@
 // written once in the wasm and once in the glue, and hex does not compress (≈2 KB gzip of the
 // package). This renames the glue's own imports (module `./<glue>_bg.js`) and the exports (except
 // `memory`) to short names in both files, consistently. Imports of the engine's snippets
-// (`snippets/.../fetch.js`) keep their names: they are those modules' real export names.
+// (`snippets/.../fetch.js`) keep their names: they are those modules' real export names. The
+// import modules themselves (`./<glue>_bg.js`, `./snippets/tokenfetch-<hash>/src/rt/fetch.js`,
+// written once per import in the wasm) become one-digit names, in the wasm and as the keys of
+// the glue's imports object.
 //
 // usage: node scripts/short-names.mjs <module.wasm> <glue.js>
 import { readFileSync, writeFileSync } from "node:fs";
@@ -70,6 +73,11 @@ function nextName() {
 const isGlueModule = (module) => /^\.\/[\w.-]+_bg\.js$/.test(module);
 const renames = new Map();
 const imported = new Set();
+const modules = new Map();
+const moduleName = (module) => {
+  if (!modules.has(module)) modules.set(module, String(modules.size));
+  return modules.get(module);
+};
 const rename = (old) => {
   if (!renames.has(old)) renames.set(old, nextName());
   return renames.get(old);
@@ -111,7 +119,7 @@ while (pos < wasm.length) {
       }
       const newField = isGlueModule(module) ? rename(field) : field;
       if (isGlueModule(module)) imported.add(field);
-      body.push(encodeName(module), encodeName(newField), wasm.subarray(descStart, q));
+      body.push(encodeName(moduleName(module)), encodeName(newField), wasm.subarray(descStart, q));
       p = q;
     } else {
       const [name, p1] = readName(wasm, p);
@@ -139,6 +147,14 @@ for (const [old, short] of renames) {
   glue = glue.replace(pattern, short);
 }
 
+// The imports object: `"<module>": importN` for each module (snippets repeat their key).
+for (const [module, short] of modules) {
+  const key = JSON.stringify(module).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const pattern = new RegExp(`${key}(?=: import\\d+,)`, "g");
+  if (!pattern.test(glue)) throw new Error(`${module} is not a key of the glue's imports`);
+  glue = glue.replace(pattern, JSON.stringify(short));
+}
+
 writeFileSync(wasmPath, Buffer.concat(parts));
 writeFileSync(gluePath, glue);
-console.log(`short-names: ${renames.size} names shortened`);
+console.log(`short-names: ${renames.size} names and ${modules.size} modules shortened`);
