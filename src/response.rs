@@ -184,7 +184,7 @@ impl Response {
             if url.is_empty() {
                 e
             } else {
-                e.with_url(url.to_string())
+                e.with_url(&*url)
             }
         })
     }
@@ -260,7 +260,7 @@ impl Response {
                 Kind::Decode,
                 format!("invalid JSON at line {} column {}", e.line(), e.column()),
             )
-            .with_url(url.to_string())
+            .with_url(&*url)
         })
     }
 }
