@@ -198,7 +198,7 @@ pub(crate) fn redact_url(url: &str) -> String {
     let mut shown = head.to_string();
     if let Some(scheme_end) = crate::text::find(head, "://") {
         let (scheme, rest) = crate::text::split_at(head, scheme_end + 3);
-        let authority = rest.split('/').next().unwrap_or("");
+        let authority = crate::text::split_byte(rest, b'/').next().unwrap_or("");
         if let Some((_, host)) = crate::text::rsplit_once_byte(authority, b'@') {
             let path = crate::text::split_at(rest, authority.len()).1;
             shown = crate::text::concat(&[scheme, host, path]);

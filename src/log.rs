@@ -162,11 +162,11 @@ impl Logger {
 
     fn redact_pairs(&self, query: &str) -> String {
         let mut out = String::with_capacity(query.len());
-        for (i, pair) in query.split('&').enumerate() {
+        for (i, pair) in crate::text::split_byte(query, b'&').enumerate() {
             if i > 0 {
                 out.push('&');
             }
-            match pair.split_once('=') {
+            match crate::text::split_once_byte(pair, b'=') {
                 Some((k, _)) if self.secret_field(k) => {
                     out.push_str(k);
                     out.push_str("=[redacted]");
@@ -179,11 +179,11 @@ impl Logger {
 
     fn url(&self, url: &str) -> String {
         // The fragment is never shown: an implicit-flow callback carries `#access_token=…`.
-        let (url, fragment) = match url.split_once('#') {
+        let (url, fragment) = match crate::text::split_once_byte(url, b'#') {
             Some((url, _)) => (url, "#…"),
             None => (url, ""),
         };
-        match url.split_once('?') {
+        match crate::text::split_once_byte(url, b'?') {
             Some((path, query)) => concat(&[path, "?", &self.redact_pairs(query), fragment]),
             None => concat(&[url, fragment]),
         }

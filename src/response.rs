@@ -180,13 +180,7 @@ impl Response {
             Some(cancel) => cancel.race(read).await,
             None => read.await,
         };
-        result.map_err(|e| {
-            if url.is_empty() {
-                e
-            } else {
-                e.with_url(&*url)
-            }
-        })
+        result.map_err(|e| if url.is_empty() { e } else { e.with_url(&*url) })
     }
 
     /// The body as a stream of byte chunks, as they arrive (for large downloads and progress).

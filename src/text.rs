@@ -20,6 +20,39 @@ pub(crate) fn has_any(s: &str, set: &[u8]) -> bool {
     s.bytes().any(|b| set.contains(&b))
 }
 
+/// `s` split around the first `byte` (ASCII), without it (`str::split_once` with a `char`
+/// brings the `char` searcher and `memchr` into the npm build).
+pub(crate) fn split_once_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == byte)?;
+    let (head, tail) = split_at(s, at);
+    Some((head, tail.get(1..)?))
+}
+
+/// The pieces of `s` between occurrences of `byte` (ASCII), as `str::split` with a `char`.
+pub(crate) fn split_byte(s: &str, byte: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    core::iter::from_fn(move || {
+        let r = rest?;
+        match split_once_byte(r, byte) {
+            Some((head, tail)) => {
+                rest = Some(tail);
+                Some(head)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// `s` without `byte` (ASCII) at either end, as `str::trim_matches` with a `char`.
+pub(crate) fn trim_byte(s: &str, byte: u8) -> &str {
+    let start = s.bytes().position(|b| b != byte).unwrap_or(s.len());
+    let end = s.bytes().rposition(|b| b != byte).map_or(start, |i| i + 1);
+    s.get(start..end).unwrap_or("")
+}
+
 /// `s` split around the last `byte` (ASCII), without it (`str::rsplit_once` with a `char`
 /// brings a reverse searcher into the npm build, 0.6 KB).
 pub(crate) fn rsplit_once_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
@@ -155,6 +188,23 @@ mod tests {
         assert_eq!(rsplit_once_byte("[::1]:80", b':'), Some(("[::1]", "80")));
         assert_eq!(rsplit_once_byte("u@h@x", b'@'), Some(("u@h", "x")));
         assert_eq!(rsplit_once_byte("none", b':'), None);
+        assert_eq!(split_once_byte("a=b=c", b'='), Some(("a", "b=c")));
+        assert_eq!(split_once_byte("é=ü", b'='), Some(("é", "ü")));
+        assert_eq!(split_once_byte("none", b'='), None);
+        for (s, b) in [
+            ("a\nb\n", b'\n'),
+            ("", b'\n'),
+            ("x", b'.'),
+            ("..a..", b'.'),
+            ("é.ü", b'.'),
+        ] {
+            let ours: Vec<&str> = split_byte(s, b).collect();
+            let std: Vec<&str> = s.split(char::from(b)).collect();
+            assert_eq!(ours, std, "{s:?}");
+        }
+        for s in ["", " ", "  a b  ", "a", " é "] {
+            assert_eq!(trim_byte(s, b' '), s.trim_matches(' '), "{s:?}");
+        }
         // Inside a character or past the end: the whole string, not a panic.
         assert_eq!(split_at("é", 1), ("é", ""));
         assert_eq!(split_at("ab", 9), ("ab", ""));

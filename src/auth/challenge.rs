@@ -35,7 +35,7 @@ fn parse(header: &str) -> Vec<Challenge> {
         let mut j = i;
         skip(&mut j, &|c| c == ' ' || c == '\t');
         let is_param = !crate::text::has_any(&word, b"=") && chars.get(j) == Some(&'=');
-        let inline_param = word.split_once('=').filter(|(k, _)| !k.is_empty());
+        let inline_param = crate::text::split_once_byte(&word, b'=').filter(|(k, _)| !k.is_empty());
         if is_param || inline_param.is_some() {
             // name=value (value may be quoted and follow after spaces)
             let (name, mut value) = match inline_param {

@@ -32,7 +32,7 @@ fn base64url_decode(input: &str) -> Option<Vec<u8>> {
 /// The `exp` claim (seconds since the Unix epoch) of a JWT, or `None` when the token is not a
 /// JWT, its payload is not JSON, or it has no numeric `exp`.
 pub(crate) fn expires_at(token: &str) -> Option<f64> {
-    let mut parts = token.split('.');
+    let mut parts = crate::text::split_byte(token, b'.');
     let (_header, payload, _sig) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || payload.len() > 16 * 1024 {
         return None;

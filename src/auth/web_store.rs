@@ -239,10 +239,12 @@ impl CookieStore {
 
     fn read(&self, suffix: &str) -> Result<Option<String>> {
         let name = self.full_name(suffix);
-        Ok(Self::read_all()?.split(';').find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name).then(|| decode(v)).flatten()
-        }))
+        Ok(
+            crate::text::split_byte(&Self::read_all()?, b';').find_map(|pair| {
+                let (k, v) = crate::text::split_once_byte(pair.trim(), b'=')?;
+                (k == name).then(|| decode(v)).flatten()
+            }),
+        )
     }
 
     fn write(&self, suffix: &str, value: &str, max_age: Option<u64>) -> Result<()> {

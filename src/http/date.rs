@@ -27,13 +27,15 @@ fn digits(s: &str, len: usize) -> Option<i64> {
 /// Milliseconds since the epoch of an IMF-fixdate like `Sun, 06 Nov 1994 08:49:37 GMT`. Every
 /// field is unsigned ASCII digits of its fixed width and in range, so nothing can overflow.
 pub(crate) fn parse_imf_fixdate(s: &str) -> Option<f64> {
-    let rest = s.trim().split_once(',')?.1.strip_prefix(' ')?;
-    let mut parts = rest.split(' ');
+    let rest = crate::text::split_once_byte(s.trim(), b',')?
+        .1
+        .strip_prefix(' ')?;
+    let mut parts = crate::text::split_byte(rest, b' ');
     let day = digits(parts.next()?, 2)?;
     let month_name = parts.next()?;
     let month = MONTHS.iter().position(|m| *m == month_name)? as i64 + 1;
     let year = digits(parts.next()?, 4)?;
-    let mut hms = parts.next()?.split(':');
+    let mut hms = crate::text::split_byte(parts.next()?, b':');
     let (h, m, sec) = (
         digits(hms.next()?, 2)?,
         digits(hms.next()?, 2)?,

@@ -220,7 +220,7 @@ impl HeaderMap {
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn from_lines(lines: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        let mut parts = lines.split('\n');
+        let mut parts = crate::text::split_byte(lines, b'\n');
         while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
             headers.push_unchecked(name, value);
         }

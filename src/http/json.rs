@@ -23,7 +23,7 @@ pub(crate) enum Value {
 impl Value {
     /// Follow a dotted path of object keys (`"data.access_token"`).
     pub fn path(&self, path: &str) -> Option<&Value> {
-        path.split('.').try_fold(self, |v, key| match v {
+        crate::text::split_byte(path, b'.').try_fold(self, |v, key| match v {
             Value::Object(members) => members.iter().rfind(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         })

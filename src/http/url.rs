@@ -45,7 +45,7 @@ impl AbsoluteUrl {
 }
 
 fn check_characters(input: &str) -> Result<&str> {
-    let input = input.trim_matches(' ');
+    let input = crate::text::trim_byte(input, b' ');
     if input.chars().any(|c| c.is_control()) {
         return Err(invalid(
             "URL contains a control character (tab, CR, LF, ...)",
@@ -60,7 +60,7 @@ fn check_characters(input: &str) -> Result<&str> {
 
 /// The scheme of `input`, if it starts with one (`[A-Za-z][A-Za-z0-9+.-]*:`).
 fn scheme_of(input: &str) -> Option<&str> {
-    let (scheme, _) = input.split_once(':')?;
+    let (scheme, _) = crate::text::split_once_byte(input, b':')?;
     let mut chars = scheme.chars();
     let first = chars.next()?;
     (first.is_ascii_alphabetic()
@@ -163,7 +163,7 @@ pub(crate) fn resolve(base: Option<&BaseUrl>, input: &str) -> Result<String> {
     match base {
         Some(base) => base.join(input),
         None => parse_absolute(input).map(|u| u.as_string()).map_err(|e| {
-            match scheme_of(input.trim_matches(' ')) {
+            match scheme_of(crate::text::trim_byte(input, b' ')) {
                 Some(_) => e,
                 None => invalid("relative URL without a base_url (and no page location)"),
             }
@@ -187,7 +187,7 @@ pub(crate) fn append_query(url: &str, pairs: &[(String, String)]) -> String {
     if pairs.is_empty() {
         return url.to_string();
     }
-    let (main, fragment) = match url.find('#') {
+    let (main, fragment) = match url.bytes().position(|b| b == b'#') {
         Some(i) => crate::text::split_at(url, i),
         None => (url, ""),
     };

@@ -93,7 +93,7 @@ impl Drop for AbortLink {
 
 fn build(client: &Client, args: Args<'_>) -> Result<RequestBuilder> {
     let mut builder = client.request(Method::from_str(args.method)?, args.url);
-    let mut lines = args.headers.split('\n');
+    let mut lines = crate::text::split_byte(args.headers, b'\n');
     while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
         builder = builder.header(name, value);
     }
