@@ -196,7 +196,7 @@ export class TokenfetchClient {
       throw fromEngine(e, { ...config });
     }
     const response = shapeResponse(raw, config);
-    if (config.responseType === "stream") response.data = guardStream(response.data, config.signal);
+    if (config.responseType === "stream") response.data = guardStream(response.data, config.signal, response.config);
     // Applied to the parsed data (axios's default JSON parsing has already happened).
     if (config.transformResponse !== undefined) {
       for (const f of opt.transforms("transformResponse", config.transformResponse)) {

@@ -139,44 +139,63 @@ function streamError(e) {
   return new TokenfetchError(`reading the response failed: ${e?.message ?? e}`, "ERR_NETWORK");
 }
 
+// Removes the abort listener of a guarded stream that became garbage unfinished (never read to
+// its end nor canceled, e.g. a rejected response's `error.response.data`): the listener holds
+// its guard weakly, so a long-lived signal keeps neither the guard nor the body alive.
+const unlisten =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry(({ signal, listener }) => signal.removeEventListener("abort", listener))
+    : undefined;
+
 /**
  * The body of `responseType: "stream"` as the caller reads it: its errors are
- * `TokenfetchError`s (over `maxContentLength`: `ERR_BAD_RESPONSE`), and the request's `signal`
- * still cancels the download (`ERR_CANCELED`), as it does while any other type is read.
+ * `TokenfetchError`s (over `maxContentLength`: `ERR_BAD_RESPONSE`) with the request's
+ * `config`, and the request's `signal` still cancels the download (`ERR_CANCELED`), as it does
+ * while any other type is read.
  */
-export function guardStream(stream, signal) {
+export function guardStream(stream, signal, config) {
   const reader = stream.getReader();
-  let end;
-  const abort = () => {
-    const error = streamError({ name: "AbortError" });
-    end(error);
-    reader.cancel(error).catch(() => {});
+  const fail = (e) => Object.assign(streamError(e), { config });
+  const guard = {
+    // Closes (no error) or errors the stream, once; the abort listener goes with it.
+    end: () => {},
+    abort() {
+      const error = fail({ name: "AbortError" });
+      guard.end(error);
+      reader.cancel(error).catch(() => {});
+    },
+  };
+  const ref = typeof WeakRef === "function" ? new WeakRef(guard) : { deref: () => guard };
+  const listener = () => ref.deref()?.abort();
+  const stop = () => {
+    guard.end = () => {};
+    signal?.removeEventListener("abort", listener);
   };
   const out = new ReadableStream(
     {
       start(controller) {
-        // Closes (no error) or errors the stream, once; the abort listener goes with it.
-        end = (error) => {
-          end = () => {};
-          signal?.removeEventListener("abort", abort);
+        guard.end = (error) => {
+          stop();
           if (error) controller.error(error);
           else controller.close();
         };
       },
       pull: (controller) =>
         reader.read().then(
-          ({ done, value }) => (done ? end() : controller.enqueue(value)),
-          (e) => end(streamError(e)),
+          ({ done, value }) => (done ? guard.end() : controller.enqueue(value)),
+          (e) => guard.end(fail(e)),
         ),
       cancel(reason) {
-        end = () => {};
-        signal?.removeEventListener("abort", abort);
+        stop();
         return reader.cancel(reason);
       },
     },
     { highWaterMark: 0 },
   );
-  if (signal?.aborted) abort();
-  else signal?.addEventListener("abort", abort, { once: true });
+  if (signal?.aborted) guard.abort();
+  else if (signal) {
+    signal.addEventListener("abort", listener, { once: true });
+    unlisten?.register(out, { signal, listener });
+  }
   return out;
 }

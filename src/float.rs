@@ -7,7 +7,8 @@
 pub(crate) fn trunc(x: f64) -> f64 {
     // From 2^52 on every f64 is a whole number; NaN fails the comparison.
     if x.abs() < 4_503_599_627_370_496.0 {
-        (x as i64) as f64
+        // The sign too: trunc(-0.5) is -0.
+        ((x as i64) as f64).copysign(x)
     } else {
         x
     }
@@ -90,12 +91,13 @@ mod tests {
             f64::NEG_INFINITY,
             f64::EPSILON,
         ];
-        for x in xs {
-            assert_eq!(trunc(x), x.trunc(), "trunc {x}");
-            assert_eq!(ceil(x), x.ceil(), "ceil {x}");
-            assert_eq!(round(x), x.round(), "round {x}");
-            let (f, g) = (fract(x), x.fract());
-            assert!(f == g || (f.is_nan() && g.is_nan()), "fract {x}");
+        // Bit for bit (the sign of zero included).
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+        for x in xs.into_iter().flat_map(|x| [x, -x]) {
+            assert!(same(trunc(x), x.trunc()), "trunc {x}");
+            assert!(same(ceil(x), x.ceil()), "ceil {x}");
+            assert!(same(round(x), x.round()), "round {x}");
+            assert!(same(fract(x), x.fract()), "fract {x}");
         }
         for f in [trunc, ceil, round, fract] {
             assert!(f(f64::NAN).is_nan());

@@ -199,15 +199,17 @@ impl Response {
         let Some(cancel) = self.cancel else {
             return chunks;
         };
+        let url = self.url;
         // Each chunk races the handle; canceled, the chunks (and so the download) are dropped.
         Box::pin(futures::stream::unfold(Some(chunks), move |chunks| {
-            let cancel = cancel.clone();
+            let (cancel, url) = (cancel.clone(), url.clone());
             async move {
                 let mut chunks = chunks?;
                 let next = futures::StreamExt::next(&mut chunks);
                 match cancel.race(async { Ok(next.await) }).await {
                     Ok(item) => item.map(|item| (item, Some(chunks))),
-                    Err(canceled) => Some((Err(canceled), None)),
+                    Err(canceled) if url.is_empty() => Some((Err(canceled), None)),
+                    Err(canceled) => Some((Err(canceled.with_url(&*url)), None)),
                 }
             }
         }))

@@ -261,10 +261,10 @@ impl Parser<'_> {
             if e.is_empty() {
                 return Err(Invalid);
             }
+            // Saturating (leading zeros count for nothing): far past any f64 either way.
             let e = e
                 .iter()
-                .take(6)
-                .fold(0i32, |a, d| a * 10 + i32::from(d - b'0'));
+                .fold(0i32, |a, d| (a * 10 + i32::from(d - b'0')).min(99_999));
             exp = if sign < 0 { -e } else { e };
         }
         self.pos = i;
@@ -272,8 +272,13 @@ impl Parser<'_> {
             .iter()
             .chain(frac)
             .fold(0f64, |a, d| a * 10.0 + f64::from(d - b'0'));
-        let scale = exp - frac.len() as i32;
-        let n = if scale < 0 {
+        let scale = exp.saturating_sub(frac.len().min(99_999) as i32);
+        let n = if mantissa == 0.0 {
+            0.0
+        } else if scale < -300 {
+            // In two steps: 10^-scale alone would overflow (1e-320 is a subnormal, not 0).
+            mantissa / 1e300 / crate::float::powi(10.0, -scale - 300)
+        } else if scale < 0 {
             mantissa / crate::float::powi(10.0, -scale)
         } else {
             mantissa * crate::float::powi(10.0, scale)
@@ -354,8 +359,9 @@ pub(crate) fn quote(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => {
                 out.push_str("\\u00");
-                out.push(crate::text::hex_digit(c as u8 >> 4));
-                out.push(crate::text::hex_digit(c as u8));
+                // Lower case, as `JSON.stringify` and serde_json write it.
+                out.push(crate::text::hex_digit(c as u8 >> 4).to_ascii_lowercase());
+                out.push(crate::text::hex_digit(c as u8).to_ascii_lowercase());
             }
             c => out.push(c),
         }
@@ -376,6 +382,12 @@ mod tests {
             ("2.5e1", 25.0),
             ("1E-2", 0.01),
             ("3.25", 3.25),
+            // Leading zeros in the exponent count for nothing (it once read 1e0000001 as 1).
+            ("1e0000001", 10.0),
+            ("0e1234567", 0.0),
+            ("1e-320", 1e-320),
+            ("5e-324", 5e-324),
+            ("1e-999999", 0.0),
         ] {
             assert_eq!(parse(text).unwrap().as_f64(), Some(n), "{text}");
         }
@@ -486,7 +498,9 @@ mod tests {
     #[test]
     fn quote_round_trips() {
         let mut out = String::new();
-        quote("a\"b\\c\n\u{1}é", &mut out);
-        assert_eq!(parse(&out).unwrap().as_str(), Some("a\"b\\c\n\u{1}é"));
+        quote("a\"b\\c\n\u{1}é\u{1f}", &mut out);
+        assert_eq!(parse(&out).unwrap().as_str(), Some("a\"b\\c\n\u{1}é\u{1f}"));
+        // As JSON.stringify writes control characters.
+        assert!(out.ends_with("\\u001f\""), "{out}");
     }
 }

@@ -32,7 +32,7 @@ fn idempotency_key() -> String {
     for _ in 0..4 {
         let n = (crate::rt::time::random() * (u32::MAX as f64)) as u32;
         for shift in (0..8).rev() {
-            key.push(crate::text::hex_digit((n >> (shift * 4)) as u8));
+            key.push(crate::text::hex_digit((n >> (shift * 4)) as u8).to_ascii_lowercase());
         }
     }
     key

@@ -167,7 +167,8 @@ export async function read(res, kind, limit, onProgress) {
     return res.text();
   }
   // Content-Length counts the bytes on the wire; with a Content-Encoding the body read here is
-  // decoded, longer: no total then (progress would pass 1, the limit would trip early).
+  // decoded, usually longer: no total then (progress would pass 1, and the limit is checked on
+  // the decoded bytes, not on a compressed length that may even exceed them).
   const encoded = (res.headers.get("content-encoding") ?? "identity").trim().toLowerCase() !== "identity";
   const header = Number(res.headers.get("content-length"));
   let total = !encoded && Number.isFinite(header) && header >= 0 && res.headers.has("content-length") ? header : undefined;

@@ -168,23 +168,33 @@ test("a gzip-encoded download: progress never passes 1, the limit counts decoded
   const base = tenant("js-gzip");
   const out = await ctx.inPage(async (tf, { base }) => {
     const api = tf.createClient({ baseURL: base, retry: false });
-    const gzip = (config) => api.get("/download", { params: { bytes: 2_000_000, encoding: "gzip" }, responseType: "arraybuffer", ...config });
+    const gzip = (params, config) =>
+      api.get("/download", { params: { encoding: "gzip", ...params }, responseType: "arraybuffer", ...config }).then((r) => r.data.byteLength, (e) => e.code);
+    // Repetitive bytes: compressed, a few KB for 2 MB.
     const events = [];
-    const res = await gzip({ onDownloadProgress: (e) => events.push(e) });
-    const capped = await gzip({ maxContentLength: 1_000_000 }).then((r) => r.data.byteLength, (e) => e.code);
+    const size = await gzip({ bytes: 2_000_000 }, { onDownloadProgress: (e) => events.push(e) });
+    // Pseudo-random bytes: compressed, a few bytes more than the 500,000 decoded ones.
+    const randomEvents = [];
+    const random = await gzip({ bytes: 500_000, random: 1 }, { onDownloadProgress: (e) => randomEvents.push(e) });
     return {
-      size: res.data.byteLength,
-      encoding: res.headers["content-encoding"],
+      size,
       over: events.filter((e) => e.progress > 1).length,
       last: events.at(-1),
-      capped,
+      random,
+      randomTotals: [...new Set(randomEvents.map((e) => e.total))],
+      // Within the limit once decoded, though its Content-Length is above it.
+      fits: await gzip({ bytes: 500_000, random: 1 }, { maxContentLength: 500_000 }),
+      capped: await gzip({ bytes: 2_000_000 }, { maxContentLength: 1_000_000 }),
     };
   }, { base });
-  assert.deepEqual([out.size, out.encoding], [2_000_000, "gzip"]);
+  assert.equal(out.size, 2_000_000);
   assert.equal(out.over, 0, "no progress event above 1");
   assert.equal(out.last.loaded, 2_000_000);
   // Content-Length counts the compressed bytes: not the total of what is read.
   assert.deepEqual([out.last.total, out.last.lengthComputable], [undefined, false]);
+  assert.equal(out.random, 500_000);
+  assert.deepEqual(out.randomTotals, [undefined], "no event reports the compressed length as the total");
+  assert.equal(out.fits, 500_000);
   assert.equal(out.capped, "ERR_BAD_RESPONSE");
 });
 

@@ -71,3 +71,31 @@ test("a script that used auth, refresh and a shared store exits on its own", asy
   assert.equal(run.stdout.trim(), "1");
   assert.equal((await stats(base)).refresh_count, 1);
 });
+
+test("a stream nobody finishes does not keep its abort listener, nor its body, alive", async () => {
+  const { getEventListeners } = await import("node:events");
+  const v8 = await import("node:v8");
+  const vm = await import("node:vm");
+  v8.setFlagsFromString("--expose_gc");
+  const gc = vm.runInNewContext("gc");
+  const base = tenant("node-stream-gc");
+  const api = createClient({ baseURL: base, retry: false });
+  const abort = new AbortController();
+  const listeners = () => getEventListeners(abort.signal, "abort").length;
+  const stream = (path) => api.get(path, { params: { bytes: 1000 }, responseType: "stream", signal: abort.signal });
+  // Read to its end, or canceled: its listener goes at once.
+  await new Response((await stream("/download")).data).arrayBuffer();
+  await (await stream("/download")).data.cancel();
+  assert.equal(listeners(), 0);
+  // Never read, a rejected response's `error.response.data` among them: gone with the streams.
+  for (let i = 0; i < 6; i++) {
+    await stream("/download");
+    await stream("/status/404").catch(() => {});
+  }
+  assert.equal(listeners(), 12, "one listener per unfinished stream while it is alive");
+  for (let i = 0; i < 20 && listeners() > 0; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(listeners(), 0);
+});

@@ -80,7 +80,8 @@ impl Drop for SentWatch {
 /// `&length=none` streams them in 64 KiB chunks without a `Content-Length` (a client cannot
 /// trust the header to enforce a size limit); `&encoding=gzip` sends them gzip-compressed
 /// (`Content-Encoding: gzip`, `Content-Length` of the compressed bytes, far fewer than N: the
-/// browser hands the client the N decoded bytes).
+/// browser hands the client the N decoded bytes); `&random=1` makes the bytes pseudo-random
+/// instead, so that compressed they are a few bytes *more* than N.
 pub async fn download(tenant: Tenant, q: QueryMap) -> ApiResult<Response> {
     let n: u64 = q.num("bytes", 1_000_000)?;
     if n > MAX_DOWNLOAD {
@@ -110,7 +111,17 @@ pub async fn download(tenant: Tenant, q: QueryMap) -> ApiResult<Response> {
         let body = axum::body::Body::from_stream(chunks);
         return Ok(([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response());
     }
-    let body: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+    let body: Vec<u8> = if q.get("random") == Some("1") {
+        let mut x: u32 = 0x2545_f491;
+        (0..n)
+            .map(|_| {
+                x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (x >> 24) as u8
+            })
+            .collect()
+    } else {
+        (0..n).map(|i| (i % 251) as u8).collect()
+    };
     if q.get("encoding") == Some("gzip") {
         use std::io::Write;
         let failed = |e: std::io::Error| {
