@@ -171,27 +171,34 @@ export function guardStream(stream, signal, config) {
     guard.end = () => {};
     signal?.removeEventListener("abort", listener);
   };
-  const out = new ReadableStream(
-    {
-      start(controller) {
-        guard.end = (error) => {
-          stop();
-          if (error) controller.error(error);
-          else controller.close();
-        };
-      },
-      pull: (controller) =>
-        reader.read().then(
-          ({ done, value }) => (done ? guard.end() : controller.enqueue(value)),
-          (e) => guard.end(fail(e)),
-        ),
-      cancel(reason) {
+  const source = {
+    // A byte stream, as the platform's body is (BYOB readers work), where there are byte streams.
+    type: "bytes",
+    start(controller) {
+      guard.end = (error) => {
         stop();
-        return reader.cancel(reason);
-      },
+        if (error) controller.error(error);
+        else controller.close();
+      };
     },
-    { highWaterMark: 0 },
-  );
+    pull: (controller) =>
+      reader.read().then(
+        // (An empty chunk cannot be enqueued in a byte stream; the next pull reads on.)
+        ({ done, value }) => (done ? guard.end() : value.byteLength && controller.enqueue(value)),
+        (e) => guard.end(fail(e)),
+      ),
+    cancel(reason) {
+      stop();
+      return reader.cancel(reason);
+    },
+  };
+  let out;
+  try {
+    out = new ReadableStream(source, { highWaterMark: 0 });
+  } catch {
+    delete source.type;
+    out = new ReadableStream(source, { highWaterMark: 0 });
+  }
   if (signal?.aborted) guard.abort();
   else if (signal) {
     signal.addEventListener("abort", listener, { once: true });

@@ -113,8 +113,13 @@ test("responseType stream gives the ReadableStream as it arrives", async () => {
       total += value.byteLength;
       chunks++;
     }
-    return { isStream: shared.data instanceof ReadableStream && direct.data instanceof ReadableStream, sharedBytes, total, chunks, head };
+    // A byte stream, as fetch's body is: a BYOB reader reads into the caller's buffer.
+    const byob = (await tf.createClient({ baseURL: base }).get("/download", { params: { bytes: 1000 }, responseType: "stream" })).data.getReader({ mode: "byob" });
+    const into = await byob.read(new Uint8Array(10));
+    await byob.cancel();
+    return { isStream: shared.data instanceof ReadableStream && direct.data instanceof ReadableStream, sharedBytes, total, chunks, head, byob: [...into.value] };
   }, { base });
+  assert.deepEqual(out.byob, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.deepEqual(out.head, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.deepEqual({ isStream: out.isStream, sharedBytes: out.sharedBytes, total: out.total }, { isStream: true, sharedBytes: 300_000, total: 1_000_000 });
   assert.ok(out.chunks > 1, `arrives in chunks: ${out.chunks}`);
