@@ -224,6 +224,9 @@ impl Response {
         let bytes = self.bytes().await?;
         Ok(match String::from_utf8(bytes) {
             Ok(s) => s,
+            #[cfg(target_arch = "wasm32")]
+            Err(e) => crate::rt::fetch::decode_utf8_lossy(e.as_bytes()),
+            #[cfg(not(target_arch = "wasm32"))]
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         })
     }

@@ -97,6 +97,29 @@ async fn routes_match_query_and_headers_and_run_out() {
     assert_eq!(server.requests()[2].query, "q=rust");
 }
 
+/// A body already in memory is read as text with invalid UTF-8 replaced (U+FFFD), as the
+/// browser reads a fetched one (natively by std, in the browser by `TextDecoder`).
+async fn invalid_utf8_becomes_replacement_characters() {
+    let server = MockServer::new();
+    server
+        .on(Method::GET, "/bytes")
+        .reply(MockResponse::new(200, b"a\xffb\xe2\x82".to_vec()));
+    let res = client(&server).get("/bytes").send().await.unwrap();
+    assert_eq!(res.text().await.unwrap(), "a\u{fffd}b\u{fffd}");
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn native_invalid_utf8_becomes_replacement_characters() {
+    futures::executor::block_on(invalid_utf8_becomes_replacement_characters());
+}
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn browser_invalid_utf8_becomes_replacement_characters() {
+    invalid_utf8_becomes_replacement_characters().await;
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn native_storm_refreshes_once_through_the_mock() {

@@ -142,6 +142,11 @@ export function headerLines(res) {
   return lines;
 }
 
+/** UTF-8 bytes as text, invalid sequences replaced with U+FFFD. */
+export function lossyText(bytes) {
+  return new TextDecoder().decode(bytes);
+}
+
 /** `new URL(url).origin`, or undefined if the platform refuses the URL. */
 export function urlOrigin(url) {
   try {
