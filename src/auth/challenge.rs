@@ -11,7 +11,8 @@ struct Challenge {
 }
 
 fn is_tchar(c: char) -> bool {
-    c.is_ascii_alphanumeric() || (c.is_ascii() && b"!#$%&'*+-.^_`|~/".contains(&(c as u8)))
+    c.is_ascii_alphanumeric()
+        || (c.is_ascii() && crate::text::is_one_of(c as u8, b"!#$%&'*+-.^_`|~/"))
 }
 
 fn parse(header: &str) -> Vec<Challenge> {
