@@ -21,6 +21,7 @@ pub(crate) fn has_any(s: &str, set: &[u8]) -> bool {
 }
 
 /// True if `b` is in `set` (`<[u8]>::contains` is `memchr`, 0.35 KB of wasm for a few bytes).
+#[allow(clippy::manual_contains)]
 pub(crate) fn is_one_of(b: u8, set: &[u8]) -> bool {
     set.iter().any(|&x| x == b)
 }
