@@ -31,7 +31,7 @@
 #![deny(missing_docs)]
 // `no_std` + `alloc`, and std where it is there: always natively and in tests, in the browser
 // with the `std` feature (the default). The npm engine builds without it, so that a panic (a
-// bug) traps without the formatting machinery std's panic hook brings (4 KB gzip).
+// bug) traps without the formatting machinery std's panic hook brings (9 KB gzip).
 #![no_std]
 // `&s[a..b]` on a `str` panics off a char boundary, and that panic's message brings `char`'s
 // `Debug` and the Unicode tables into the npm build (about 5 KB gzip): slice with `get`.

@@ -44,14 +44,10 @@ extern "C" {
     fn chunk(reader: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = urlOrigin)]
     fn url_origin_js(url: &str) -> Option<String>;
+    /// `bytes` as UTF-8 with U+FFFD for invalid sequences, decoded by the platform's
+    /// `TextDecoder` (the same replacement as `String::from_utf8_lossy`, 0.7 KB of wasm).
     #[wasm_bindgen(js_name = lossyText)]
-    fn lossy_text(bytes: &[u8]) -> String;
-}
-
-/// `bytes` as UTF-8 with U+FFFD for invalid sequences, decoded by the platform's `TextDecoder`
-/// (the same replacement as `String::from_utf8_lossy`, which is 0.7 KB of wasm).
-pub(crate) fn decode_utf8_lossy(bytes: &[u8]) -> String {
-    lossy_text(bytes)
+    pub(crate) fn decode_utf8_lossy(bytes: &[u8]) -> String;
 }
 
 /// `new URL(url).origin`, or `None` if the platform's URL parser refuses `url`.

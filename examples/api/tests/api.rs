@@ -9,6 +9,15 @@ use tokenfetch::testing::{MockResponse, MockServer};
 use tokenfetch::Method;
 use tokenfetch_example_api as api;
 
+/// A server whose login answers `a1` / `r1`.
+fn server_with_login() -> MockServer {
+    let server = MockServer::new();
+    server
+        .on(Method::POST, "/auth/login")
+        .reply_json(200, r#"{"access_token":"a1","refresh_token":"r1"}"#);
+    server
+}
+
 fn app_client(server: &MockServer) -> (tokenfetch::Client, Rc<Cell<u32>>) {
     let expired = Rc::new(Cell::new(0));
     let count = expired.clone();
@@ -21,10 +30,7 @@ fn app_client(server: &MockServer) -> (tokenfetch::Client, Rc<Cell<u32>>) {
 
 #[test]
 fn items_survive_an_expired_token_with_one_refresh() {
-    let server = MockServer::new();
-    server
-        .on(Method::POST, "/auth/login")
-        .reply_json(200, r#"{"access_token":"a1","refresh_token":"r1"}"#);
+    let server = server_with_login();
     server
         .on(Method::GET, "/api/items")
         .reply_json(200, r#"{"items":[{"id":1,"name":"pen"}]}"#);
@@ -49,10 +55,7 @@ fn items_survive_an_expired_token_with_one_refresh() {
 
 #[test]
 fn a_refused_refresh_ends_the_session_once() {
-    let server = MockServer::new();
-    server
-        .on(Method::POST, "/auth/login")
-        .reply_json(200, r#"{"access_token":"a1","refresh_token":"r1"}"#);
+    let server = server_with_login();
     // The refusal takes a moment, as over a network: the other views' requests arrive meanwhile.
     server.refresh_route(
         "/auth/refresh",
