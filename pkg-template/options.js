@@ -2,6 +2,7 @@
 // `prototype` keys ignored, inherited properties never read), unknown keys refused, every
 // value type- and range-checked. A getter or Proxy that throws becomes ERR_BAD_OPTION.
 import { badOption } from "./error.js";
+import { builtinStore } from "./stores.js";
 
 /** The longest time an option may name: `setTimeout`'s limit, 2^31 − 1 ms. */
 export const MAX_MS = 2 ** 31 - 1;
@@ -149,8 +150,10 @@ function auth(value, hooks) {
   for (const [key, v] of Object.entries(o)) {
     const n = `auth.${key}`;
     if (key === "storage") {
-      if (typeof v === "string" && STORAGES.includes(v)) out.storage = v;
-      else if (v !== null && typeof v === "object" && ["get", "set", "remove"].every((m) => typeof v[m] === "function")) {
+      if (typeof v === "string" && STORAGES.includes(v)) {
+        out.storage = v;
+        if (v !== "memory") hooks.storage = builtinStore(v);
+      } else if (v !== null && typeof v === "object" && ["get", "set", "remove"].every((m) => typeof v[m] === "function")) {
         out.storage = "custom";
         hooks.storage = v;
       } else throw badOption(n, `must be ${STORAGES.join(", ")} or { get, set, remove }`);
@@ -164,6 +167,9 @@ function auth(value, hooks) {
     else if (key === "onChange") hooks.onChange = func(n, v);
     else if (key === "crossTab") out.crossTab = boolean(n, v);
     else out[key] = string(n, v);
+  }
+  if (out.storage === "cookie" && out.storageKey !== undefined && !/^[\w.-]+$/.test(out.storageKey)) {
+    throw badOption("auth.storageKey", "must be letters, digits, '-', '_' or '.' for cookies");
   }
   return out;
 }

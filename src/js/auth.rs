@@ -11,11 +11,10 @@ use wasm_bindgen::prelude::*;
 
 use super::config::{bad_option, Section};
 use super::errors::{from_js, to_js};
-use crate::auth::{
-    AuthConfig, CookieStore, MemoryStore, RefreshEndpoint, TokenStore, Tokens, WebStorageStore,
-};
+use crate::auth::{AuthConfig, MemoryStore, RefreshEndpoint, TokenStore, Tokens};
 use crate::error::{Error, Kind, Result};
 use crate::http::json::Value;
+use crate::text::concat;
 
 /// The JS functions that go with the `auth` JSON.
 pub(super) struct Hooks {
@@ -26,18 +25,27 @@ pub(super) struct Hooks {
     pub on_change: Option<Function>,
 }
 
-/// A store backed by the app's `{ get(key), set(key, value), remove(key) }` (synchronous),
-/// holding the tokens as one JSON string under `key`.
+/// A store backed by `{ get(key), set(key, value), remove(key) }` (synchronous), holding the
+/// tokens as one JSON string under `key`: the app's own, or one of the built-in web stores
+/// (`localStorage`, `sessionStorage`, cookies), which `stores.js` implements on the platform.
 struct JsStore {
     target: Object,
     key: String,
+    /// A built-in store: its errors are already clear (`localStorage is not available here`),
+    /// `set` also gets the access token's JWT `exp` (a cookie's `Max-Age` stops there).
+    builtin: bool,
+    /// The name the origin's tabs share the store under (`localStorage:<key>`, `cookie:<key>`).
+    shared: Option<String>,
 }
 
 impl JsStore {
     fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue> {
         let storage_error = |why: &str| {
-            let mut message = String::from("storage.");
-            message.push_str(method);
+            let mut message = String::new();
+            if !self.builtin {
+                message.push_str("storage.");
+                message.push_str(method);
+            }
             message.push_str(why);
             Error::new(Kind::Storage, message)
         };
@@ -47,7 +55,7 @@ impl JsStore {
             .ok_or_else(|| storage_error(" is not a function"))?;
         let args: js_sys::Array = args.iter().collect();
         let value = f.apply(&self.target, &args).map_err(|e| {
-            let mut why = String::from(" threw: ");
+            let mut why = String::from(if self.builtin { "" } else { " threw: " });
             why.push_str(&crate::rt::fetch::js_message(&e));
             storage_error(&why)
         })?;
@@ -62,6 +70,9 @@ impl JsStore {
 }
 
 impl TokenStore for JsStore {
+    fn shared_name(&self) -> Option<String> {
+        self.shared.clone()
+    }
     fn get(&self) -> Result<Option<Tokens>> {
         let value = self.call("get", &[JsValue::from_str(&self.key)])?;
         Ok(value
@@ -71,9 +82,15 @@ impl TokenStore for JsStore {
     }
     fn set(&self, tokens: &Tokens) -> Result<()> {
         let json = crate::auth::tokens_to_json(tokens);
+        let exp = match self.builtin {
+            true => tokens
+                .expires_at()
+                .map_or(JsValue::UNDEFINED, JsValue::from),
+            false => JsValue::UNDEFINED,
+        };
         self.call(
             "set",
-            &[JsValue::from_str(&self.key), JsValue::from_str(&json)],
+            &[JsValue::from_str(&self.key), JsValue::from_str(&json), exp],
         )
         .map(drop)
     }
@@ -85,25 +102,21 @@ impl TokenStore for JsStore {
 
 fn store(s: &Section, storage: Option<Object>) -> Result<Rc<dyn TokenStore>> {
     let key = s.str("storageKey")?.unwrap_or("tokenfetch");
-    Ok(match s.str("storage")?.unwrap_or("memory") {
-        "memory" => Rc::new(MemoryStore::new()),
-        "localStorage" => Rc::new(WebStorageStore::local(key)),
-        "sessionStorage" => Rc::new(WebStorageStore::session(key)),
-        "cookie" => Rc::new(CookieStore::new(key).map_err(|_| {
-            bad_option(
-                "auth.storageKey",
-                "must be letters, digits, '-', '_' or '.' for cookies",
-            )
-        })?),
-        "custom" => match storage {
-            Some(target) => Rc::new(JsStore {
-                target,
-                key: key.to_string(),
-            }),
-            None => return Err(bad_option("auth.storage", "needs get, set and remove")),
-        },
+    let kind = s.str("storage")?.unwrap_or("memory");
+    // sessionStorage is the tab's own; localStorage and cookies are the origin's.
+    let shared = match kind {
+        "memory" => return Ok(Rc::new(MemoryStore::new())),
+        "localStorage" | "cookie" => Some(concat(&[kind, ":", key])),
+        "sessionStorage" | "custom" => None,
         _ => return Err(bad_option("auth.storage", "is not a known storage")),
-    })
+    };
+    let target = storage.ok_or_else(|| bad_option("auth.storage", "needs get, set and remove"))?;
+    Ok(Rc::new(JsStore {
+        target,
+        key: key.to_string(),
+        builtin: kind != "custom",
+        shared,
+    }))
 }
 
 fn refresh_endpoint(value: &Value, body: Option<Function>) -> Result<RefreshEndpoint> {

@@ -155,3 +155,74 @@ test("an async custom storage or refresh body is refused with a clear error, not
   assert.match(JSON.stringify(out.refreshed), /not a Promise/);
   assert.equal((await stats(base)).refresh_count, 0, "no refresh was sent with a body of {}");
 });
+
+test("the cookie store: the access cookie ends at the token's exp, the refresh cookie with the session, a new client reads them back", async () => {
+  const base = tenant("js-cookie-store");
+  const pair = await tokens(base, 600);
+  const key = `tfc${Math.floor(Math.random() * 1e9)}`;
+  const first = await inPage(async (tf, { base, pair, key }) => {
+    const make = () => tf.createClient({ baseURL: base, auth: { storage: "cookie", storageKey: key } });
+    make().auth.setTokens(pair);
+    const again = make();
+    return { tokens: again.auth.getTokens(), status: (await again.get("/api/items")).status };
+  }, { base, pair, key });
+  assert.deepEqual(first, { tokens: pair, status: 200 });
+  const jar = Object.fromEntries((await ctx.page.context().cookies()).filter((c) => c.name.startsWith(key)).map((c) => [c.name, c]));
+  const at = jar[`${key}.at`];
+  const rt = jar[`${key}.rt`];
+  assert.equal(at.value, pair.accessToken);
+  assert.equal(decodeURIComponent(rt.value), pair.refreshToken);
+  assert.ok(Math.abs(at.expires - (Date.now() / 1000 + 600)) < 60, `the access cookie lasts until exp: ${at.expires}`);
+  assert.equal(rt.expires, -1, "the refresh cookie lasts the browser session");
+  assert.deepEqual([at.path, at.sameSite, at.secure, rt.path, rt.sameSite], ["/", "Strict", false, "/", "Strict"]);
+
+  const second = await inPage(async (tf, { base, key }) => {
+    const make = () => tf.createClient({ baseURL: base, auth: { storage: "cookie", storageKey: key } });
+    document.cookie = `${key}.at=%E0%A4%A; Path=/`;
+    const corrupt = make().auth.getTokens();
+    make().auth.clear();
+    const bad = (() => {
+      try {
+        tf.createClient({ auth: { storage: "cookie", storageKey: "a key;" } });
+      } catch (e) {
+        return [e.code, e.message];
+      }
+    })();
+    return { corrupt, cleared: document.cookie.includes(key), bad };
+  }, { base, key });
+  assert.equal(second.corrupt.accessToken, null, "a cookie that does not decode is no token");
+  assert.equal(second.corrupt.refreshToken, pair.refreshToken);
+  assert.equal(second.cleared, false);
+  assert.equal(second.bad[0], "ERR_BAD_OPTION");
+  assert.match(second.bad[1], /auth\.storageKey/);
+});
+
+test("a blocked localStorage is ERR_STORAGE saying so, and works again once it is back", async () => {
+  const base = tenant("js-storage-blocked");
+  const pair = await tokens(base);
+  const page = await ctx.chromium.page();
+  try {
+    const out = await page.evaluate(async ({ base, pair }) => {
+      const error = (e) => [e.code, e.message];
+      const original = Object.getOwnPropertyDescriptor(window, "localStorage");
+      Object.defineProperty(window, "localStorage", { configurable: true, get: () => { throw new DOMException("denied", "SecurityError"); } });
+      const api = window.tf.createClient({ baseURL: base, auth: { storage: "localStorage", storageKey: "blocked" } });
+      let set;
+      try {
+        api.auth.setTokens(pair);
+      } catch (e) {
+        set = error(e);
+      }
+      const get = await api.get("/api/items").then((r) => r.status, error);
+      Object.defineProperty(window, "localStorage", original);
+      api.auth.setTokens(pair);
+      return { set, get, after: (await api.get("/api/items")).status, stored: localStorage.getItem("blocked") !== null };
+    }, { base, pair });
+    assert.equal(out.set[0], "ERR_STORAGE");
+    assert.match(out.set[1], /localStorage is blocked: denied/);
+    assert.equal(out.get[0], "ERR_STORAGE", "a request cannot read the token: it says why");
+    assert.deepEqual([out.after, out.stored], [200, true]);
+  } finally {
+    await page.close();
+  }
+});
