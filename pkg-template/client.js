@@ -2,6 +2,7 @@
 // validateStatus → response interceptors), `api.auth`, `api.on`.
 import { TokenfetchError, badOption, engineCall, fromEngine } from "./error.js";
 import { InterceptorManager } from "./interceptors.js";
+import { logger } from "./log.js";
 import * as opt from "./options.js";
 import { REQUEST_KEYS, engineArgs, guardStream, privateCopy, shapeResponse } from "./request.js";
 
@@ -86,16 +87,27 @@ class Auth {
 export class TokenfetchClient {
   #engine;
   #listeners = [];
+  /** The `log` option's listener (log.js), or undefined. */
+  #log;
   /** Client-level transforms and params serializer (a request's own replace them). */
   #defaults;
 
   constructor(Engine, config) {
     const { json, hooks, js } = opt.clientConfig(config);
     this.#defaults = js;
-    hooks.onEvent = (flat) => this.#deliver(flat);
+    this.#log = js.log && logger(js.log);
+    hooks.onEvent = (flat) => {
+      try {
+        this.#log?.(flat);
+      } catch {
+        // A console that throws must not break the request (nor the other listeners).
+      }
+      this.#deliver(flat);
+    };
     const expired = hooks.onSessionExpired;
     if (expired) hooks.onSessionExpired = (e) => expired(fromEngine(e));
     this.#engine = engineCall(() => new Engine(json, hooks));
+    if (this.#log) this.#engine.listen(true);
     this.auth = new Auth(this.#engine);
     this.interceptors = { request: new InterceptorManager(), response: new InterceptorManager() };
   }
@@ -136,11 +148,12 @@ export class TokenfetchClient {
     this.#engine.listen(true);
     return () => {
       this.#listeners = this.#listeners.filter((l) => l !== entry);
-      this.#engine.listen(this.#listeners.length > 0);
+      this.#engine.listen(this.#listeners.length > 0 || !!this.#log);
     };
   }
 
   #deliver(flat) {
+    if (!this.#listeners.length) return;
     const event = eventObject(flat);
     for (const { type, listener } of this.#listeners) {
       if (type === event.type || type === "*") {

@@ -203,7 +203,7 @@ export function transforms(name, v) {
 
 /**
  * A client config as the engine takes it: `{ json, hooks, js }` (hooks: the functions the engine
- * calls; js: what stays in JS — transforms and the params serializer).
+ * calls; js: what stays in JS — transforms, the params serializer and the logger's `redact` list).
  */
 export function clientConfig(value) {
   const o = read(value, "", CLIENT_KEYS);
@@ -228,8 +228,8 @@ export function clientConfig(value) {
       if (r.maxConcurrent !== undefined) out.rateLimit.maxConcurrent = number("rateLimit.maxConcurrent", r.maxConcurrent, 1, 10_000, true);
       if (r.perSecond !== undefined) out.rateLimit.perSecond = number("rateLimit.perSecond", r.perSecond, 0.001, 1_000_000, false);
     } else if (key === "log") {
-      if (v === true) out.log = {};
-      else if (v !== false) out.log = { redact: strings("log.redact", read(v, "log", ["redact"]).redact ?? []) };
+      if (v === true) js.log = [];
+      else if (v !== false) js.log = strings("log.redact", read(v, "log", ["redact"]).redact ?? []);
     }
   }
   return { json: JSON.stringify(out), hooks, js };

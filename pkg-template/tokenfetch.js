@@ -1,7 +1,8 @@
 // tokenfetch: the package entry. The JavaScript API lives in plain JS beside this file
-// (client.js, request.js, options.js, interceptors.js, error.js); the engine — the middleware
-// chain, token stores, the single-flight refresh, retry, de-duplication, rate limits, timeouts,
-// logging and the transport — is Rust compiled to WebAssembly (tokenfetch_engine*).
+// (client.js, request.js, options.js, stores.js, log.js, interceptors.js, error.js); the engine
+// — the middleware chain, the token session, the single-flight refresh, retry,
+// de-duplication, rate limits, timeouts and the transport — is Rust compiled to WebAssembly
+// (tokenfetch_engine*).
 import initEngine, { Engine } from "./tokenfetch_engine.js";
 import { TokenfetchClient } from "./client.js";
 import { TokenfetchError } from "./error.js";

@@ -9,7 +9,6 @@ use core::time::Duration;
 
 use crate::error::{Error, Kind, Result};
 use crate::http::json::Value;
-use crate::log::Logger;
 use crate::middleware::RateLimit;
 use crate::{Method, RetryPolicy};
 
@@ -174,18 +173,6 @@ pub(super) fn retry_policy(value: &Value, name: &str) -> Result<RetryPolicy> {
         policy = policy.retry_on_timeout(on);
     }
     Ok(policy)
-}
-
-/// The `log` option (`{ redact }`).
-pub(super) fn logger(value: &Value) -> Result<Logger> {
-    let mut logger = Logger::new();
-    for name in Section::new("log", Some(value))
-        .strings("redact")?
-        .unwrap_or_default()
-    {
-        logger = logger.redact_header(name).redact_field(name);
-    }
-    Ok(logger)
 }
 
 /// The `rateLimit` option.

@@ -2,13 +2,17 @@
 //! `[type, id, attempt, a, b, c]` (it builds the event objects and keeps the listener
 //! registry). Nothing is built while no JS listener is registered.
 
+use crate::prelude::*;
+
 use core::time::Duration;
 
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
 use super::errors::to_js;
+use crate::body::{Body, Repr};
 use crate::events::{Event, RetryReason};
+use crate::http::headers::HeaderMap;
 
 fn ms(d: &Duration) -> JsValue {
     JsValue::from(d.as_secs_f64() * 1000.0)
@@ -18,37 +22,72 @@ fn num(n: u64) -> JsValue {
     JsValue::from(n as f64)
 }
 
-/// `[type, id, attempt, a, b, c]` for one event.
+/// `name\nvalue\n` lines for the logger, the values of the headers marked sensitive (the token
+/// auth attached, under whatever name) replaced: those never cross to JavaScript.
+fn header_lines(headers: &HeaderMap) -> JsValue {
+    let mut lines = String::new();
+    for (name, value) in headers.iter() {
+        let value = match headers.is_sensitive(name) {
+            true => "[redacted]",
+            false => value,
+        };
+        for part in [name, "\n", value, "\n"] {
+            lines.push_str(part);
+        }
+    }
+    JsValue::from_str(&lines)
+}
+
+/// A request body for the logger: text as it is, bytes by their size, a browser object
+/// (`FormData`, `Blob`, stream) as `null`, none as `undefined`.
+fn body(body: &Body) -> JsValue {
+    match &body.0 {
+        Repr::Empty => JsValue::UNDEFINED,
+        Repr::Text(text) => JsValue::from_str(text),
+        Repr::Bytes(bytes) => JsValue::from(bytes.len() as f64),
+        _ => JsValue::NULL,
+    }
+}
+
+/// `[type, id, attempt, a, b, c, d, e]` for one event (`d`, `e`: what only the logger reads).
 fn flatten(event: &Event) -> Array {
     let u = JsValue::UNDEFINED;
+    let (mut d, mut e) = (JsValue::UNDEFINED, JsValue::UNDEFINED);
     let (kind, id, attempt, a, b, c) = match event {
         Event::Sent {
             id,
             attempt,
             replay,
             request,
-        } => (
-            "sent",
-            num(*id),
-            *attempt,
-            JsValue::from(*replay),
-            JsValue::from_str(request.method().as_str()),
-            JsValue::from_str(request.url()),
-        ),
+        } => {
+            d = header_lines(request.headers());
+            e = body(request.body());
+            (
+                "sent",
+                num(*id),
+                *attempt,
+                JsValue::from(*replay),
+                JsValue::from_str(request.method().as_str()),
+                JsValue::from_str(request.url()),
+            )
+        }
         Event::Response {
             id,
             attempt,
             status,
+            headers,
             elapsed,
-            ..
-        } => (
-            "response",
-            num(*id),
-            *attempt,
-            JsValue::from(status.as_u16()),
-            ms(elapsed),
-            u,
-        ),
+        } => {
+            d = header_lines(headers);
+            (
+                "response",
+                num(*id),
+                *attempt,
+                JsValue::from(status.as_u16()),
+                ms(elapsed),
+                JsValue::from_str(status.canonical_reason().unwrap_or("")),
+            )
+        }
         Event::AttemptFailed {
             id,
             attempt,
@@ -115,9 +154,9 @@ fn flatten(event: &Event) -> Array {
         }
     };
     let out = Array::of3(&JsValue::from_str(kind), &id, &JsValue::from(attempt));
-    out.push(&a);
-    out.push(&b);
-    out.push(&c);
+    for value in [a, b, c, d, e] {
+        out.push(&value);
+    }
     out
 }
 

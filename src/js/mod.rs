@@ -68,10 +68,8 @@ fn build(config: &str, hooks: &JsValue) -> Result<Engine> {
     if s.bool("withCredentials")? == Some(true) {
         builder = builder.credentials(Credentials::Include);
     }
-    // The engine's recommended order: log, auth, dedupe, retry, rate limit.
-    if let Some(log) = s.get("log") {
-        builder = builder.log(config::logger(log)?);
-    }
+    // The engine's recommended order: auth, dedupe, retry, rate limit (the logger is a listener
+    // of the events in `log.js`).
     if let Some(auth) = s.get("auth") {
         let hooks = auth::Hooks {
             storage: hook::<Object>(hooks, "storage"),

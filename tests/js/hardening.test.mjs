@@ -145,3 +145,44 @@ test("the server-managed refresh cookie: one refresh, no refresh token in JS, re
   assert.deepEqual(out, { loginHadRefreshToken: false, statuses: [200, 200, 200, 200, 200], refreshToken: null, cookieVisible: false, after: 200 });
   assert.equal((await stats(base)).refresh_count, 2);
 });
+
+test("log: the token under any header name, log.redact names, fragments; the refresh and the replay are told", async () => {
+  const base = tenant("js-log-lines");
+  const pair = await tokens(base);
+  await expire(base);
+  const out = await inPage(async (tf, { base, pair, closed }) => {
+    const lines = [];
+    const saved = {};
+    for (const m of ["log", "warn", "error", "groupCollapsed", "groupEnd"]) {
+      saved[m] = console[m];
+      console[m] = (...args) => lines.push(`${m}: ${args.join(" ")}`);
+    }
+    try {
+      const api = tf.createClient({ baseURL: base, log: true, auth: { refresh: { url: "/auth/refresh" } } });
+      api.auth.setTokens(pair);
+      await api.get("/api/items");
+      // A header name no rule knows: only the engine's mark on the token it attached redacts it.
+      const keyed = tf.createClient({ baseURL: base, log: { redact: ["x-tenant"] }, auth: { header: "X-Key", scheme: "" } });
+      keyed.auth.setTokens({ accessToken: "KEYSECRET" });
+      await keyed.post("/echo?x_tenant=Q7SECRET&page=2#access_token=FRAGSECRET", { xTenant: "B1SECRET", keep: [1, { password: "B2SECRET" }] }, {
+        headers: { "X-Tenant": "H1SECRET" },
+      });
+      await keyed.get("/status/503", { retry: { limit: 1, backoff: 1 } }).catch(() => {});
+      await keyed.get(`${closed}/nothing`, { retry: false }).catch(() => {});
+    } finally {
+      Object.assign(console, saved);
+    }
+    return lines.join("\n");
+  }, { base, pair, closed: process.env.TOKENFETCH_CLOSED ?? "http://127.0.0.1:1" });
+  for (const secret of ["SECRET", pair.accessToken, pair.refreshToken]) {
+    assert.ok(!out.includes(secret), `${secret} leaked into the console:\n${out}`);
+  }
+  for (const expected of [
+    "log: authorization: [redacted]", "log: x-key: [redacted]", "log: x-tenant: [redacted]", "x_tenant=[redacted]&page=2#…",
+    'body: {"xTenant":"[redacted]","keep":[1,{"password":"[redacted]"}]}', "⟳ refreshing the token", "waits for the token refresh",
+    "⟳ token refreshed (generation 1)", "/api/items replayed", "/api/items (replay with the new token)", "/api/items 200 OK (",
+    "/api/items 200 in ", "↻ ", "/status/503 attempt 2 in ", "/status/503 503 in ", "warn: ✗ GET", "/nothing failed after ", "error: ✗ GET", "/nothing failed in ",
+  ]) {
+    assert.ok(out.includes(expected), `missing ${expected} in:\n${out}`);
+  }
+});

@@ -1,0 +1,123 @@
+// The `log` option: a console logger that never prints a secret, listening to the engine's
+// events as `api.on` does (every attempt, retry, refresh and replay). The rules are the Rust
+// crate's `Logger` (src/log.rs): redacted is every header, JSON field, form field and query
+// parameter whose name, normalised (percent-decoded, case and separators ignored), contains one
+// of the words below, plus the names in `log.redact`; headers the engine marked sensitive (the
+// token it attached, under any header name) arrive already redacted. Other bodies, and bodies
+// over 64 KiB, are shown by size only; a URL's fragment never.
+
+const WORDS = ["token", "secret", "password", "passwd", "apikey", "authorization", "cookie", "session", "signature", "credential", "otp"];
+const MAX_SHOWN_BODY = 64 * 1024;
+const REDACTED = "[redacted]";
+
+/** `X-Api-Key`, `api_key`, `api%5Fkey` and `apiKey` are all `apikey`. */
+const normalize = (name) =>
+  name
+    .replace(/%([\da-f]{2})/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/[^a-z\d]/gi, "")
+    .toLowerCase();
+
+/** A logger for the engine's flat events; `redact`: more header and field names. */
+export function logger(redact) {
+  const extra = redact.map(normalize);
+  const secret = (name) => {
+    const n = normalize(name);
+    return extra.includes(n) || WORDS.some((w) => n.includes(w));
+  };
+  const pairs = (query) =>
+    query
+      .split("&")
+      .map((pair) => {
+        const i = pair.indexOf("=");
+        return i >= 0 && secret(pair.slice(0, i)) ? `${pair.slice(0, i)}=${REDACTED}` : pair;
+      })
+      .join("&");
+  const url = (u) => {
+    const hash = u.indexOf("#");
+    const main = hash < 0 ? u : u.slice(0, hash);
+    const q = main.indexOf("?");
+    return (q < 0 ? main : `${main.slice(0, q)}?${pairs(main.slice(q + 1))}`) + (hash < 0 ? "" : "#…");
+  };
+  // `name\nvalue\n` lines → "name: value" (or redacted), and the content type.
+  const headers = (lines = "") => {
+    const out = [];
+    let type = "";
+    const l = lines.split("\n");
+    for (let i = 0; i + 1 < l.length; i += 2) {
+      if (l[i] === "content-type") type = l[i + 1];
+      out.push(`${l[i]}: ${secret(l[i]) ? REDACTED : l[i + 1]}`);
+    }
+    return { out, type };
+  };
+  const body = (data, type) => {
+    if (data === undefined) return [];
+    if (data === null) return ["body: (a browser object: FormData, Blob or stream)"];
+    const size = typeof data === "number" ? data : new TextEncoder().encode(data).length;
+    if (typeof data === "string" && size <= MAX_SHOWN_BODY) {
+      if (type.includes("json")) {
+        try {
+          const value = JSON.parse(data, function (k, v) {
+            return !Array.isArray(this) && secret(k) ? REDACTED : v;
+          });
+          return [`body: ${JSON.stringify(value)}`];
+        } catch {}
+      }
+      if (type.includes("x-www-form-urlencoded")) return [`body: ${pairs(data)}`];
+    }
+    return [`body: (${size} bytes)`];
+  };
+  // Method and URL of each request in flight, for the lines that only carry its id.
+  const names = new Map();
+  const name = (id) => names.get(id) ?? `#${id}`;
+  const print = (level, message, details = []) => {
+    if (!details.length) return console[level](message);
+    console.groupCollapsed(message);
+    for (const line of details) console.log(line);
+    console.groupEnd();
+  };
+  const because = (e) => e[1];
+  return ([type, id, attempt, a, b, c, d, e]) => {
+    switch (type) {
+      case "sent": {
+        const label = `${b} ${url(c)}`;
+        names.set(id, label);
+        const h = headers(d);
+        print("log", `→ ${label}${attempt > 1 ? ` (attempt ${attempt})` : ""}${a ? " (replay with the new token)" : ""}`, [...h.out, ...body(e, h.type)]);
+        break;
+      }
+      case "response":
+        print("log", `← ${name(id)} ${a}${c ? ` ${c}` : ""} (${Math.floor(b)} ms)`, headers(d).out);
+        break;
+      case "attemptFailed":
+        print("warn", `✗ ${name(id)} failed after ${Math.floor(b)} ms: ${because(a)}`);
+        break;
+      case "retry":
+        print("warn", `↻ ${name(id)} attempt ${attempt} in ${Math.floor(a)} ms (${b})`);
+        break;
+      case "waitingForRefresh":
+        print("log", `⏸ ${name(id)} waits for the token refresh`);
+        break;
+      case "refreshStarted":
+        print("log", "⟳ refreshing the token");
+        break;
+      case "refreshed":
+        print("log", `⟳ token refreshed (generation ${a})`);
+        break;
+      case "refreshedElsewhere":
+        print("log", `⟳ another tab refreshed the token (generation ${a})`);
+        break;
+      case "refreshFailed":
+        print("warn", `⟳ token refresh failed${b ? ", session expired" : ""}: ${because(a)}`);
+        break;
+      case "replayed":
+        print("log", `↺ ${name(id)} replayed`);
+        break;
+      case "finished": {
+        const label = name(id);
+        names.delete(id);
+        if (b !== undefined) print("log", `✓ ${label} ${b} in ${Math.floor(a)} ms`);
+        else print("error", `✗ ${label} failed in ${Math.floor(a)} ms: ${because(c)}`);
+      }
+    }
+  };
+}
