@@ -2,7 +2,7 @@
 // (client.js, request.js, options.js, stores.js, log.js, interceptors.js, error.js); the engine
 // — the middleware chain, the token session, the single-flight refresh, retry,
 // de-duplication, rate limits, timeouts and the transport — is Rust compiled to WebAssembly
-// (tokenfetch_engine*).
+// (tokenfetch_engine_bg.wasm; its wasm-bindgen glue is bundled into this file by `make pkg`).
 import initEngine, { Engine } from "./tokenfetch_engine.js";
 import { TokenfetchClient } from "./client.js";
 import { TokenfetchError } from "./error.js";

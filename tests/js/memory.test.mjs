@@ -9,10 +9,21 @@ const ctx = useChromium({ before, after });
 
 test("wasm memory stops growing: 8,000 requests after a 2,000-request warm-up", async () => {
   const base = tenant("js-memory");
-  const out = await ctx.inPage(async (tf, { base }) => {
-    const engine = await import("/pkg/tokenfetch_engine.js");
-    const exports = await engine.default();
-    const bytes = () => exports.memory.buffer.byteLength;
+  // A fresh page, where the engine's memory is caught as it is instantiated.
+  const page = await ctx.chromium.blank();
+  const out = await page.evaluate(async ({ base }) => {
+    let memory;
+    for (const name of ["instantiate", "instantiateStreaming"]) {
+      const original = WebAssembly[name];
+      WebAssembly[name] = async (...args) => {
+        const result = await original.apply(WebAssembly, args);
+        memory = (result.instance ?? result).exports.memory;
+        return result;
+      };
+    }
+    const tf = await import("/pkg/tokenfetch.js");
+    await tf.default();
+    const bytes = () => memory.buffer.byteLength;
     const api = tf.createClient({ baseURL: base, dedupe: true, retry: false });
     let events = 0;
     api.on("*", () => events++);
@@ -32,6 +43,7 @@ test("wasm memory stops growing: 8,000 requests after a 2,000-request warm-up", 
     await run(10000);
     return { warm, end: bytes(), events };
   }, { base });
+  await page.close();
   assert.ok(out.events > 10000, "events were delivered");
   const growth = out.end - out.warm;
   assert.ok(growth <= 128 * 1024, `wasm memory grew ${growth} bytes over 8,000 requests (from ${out.warm})`);
