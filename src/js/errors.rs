@@ -4,7 +4,7 @@
 
 use crate::prelude::*;
 
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, Kind};
@@ -60,16 +60,14 @@ fn with_code(error: &Error, code: &'static str) -> JsValue {
 /// Turn anything a JS callback threw into an engine error: a `status` of 100–599 keeps it, a
 /// `TypeError` (what `fetch` rejects with) is a network error, anything else a refusal (400).
 pub(super) fn from_js(value: &JsValue, what: &str) -> Error {
-    let status = Reflect::get(value, &"status".into())
-        .ok()
-        .and_then(|s| s.as_f64())
-        .filter(|s| (100.0..600.0).contains(s));
+    let status = crate::rt::fetch::error_status(value);
     let mut message = String::from(what);
     message.push_str(": ");
     message.push_str(&js_message(value));
     match status {
-        Some(s) => Error::new(Kind::Status(StatusCode::new(s as u16)), message),
-        None if value.is_instance_of::<js_sys::TypeError>() => Error::new(Kind::Network, message),
-        None => Error::new(Kind::Status(StatusCode::new(400)), message),
+        s if (100.0..600.0).contains(&s) => {
+            Error::new(Kind::Status(StatusCode::new(s as u16)), message)
+        }
+        _ => Error::new(Kind::Network, message),
     }
 }

@@ -147,6 +147,31 @@ export function lossyText(bytes) {
   return new TextDecoder().decode(bytes);
 }
 
+/** `globalThis.location.origin` (a window's or a worker's; Node has none), or undefined. */
+export function pageOrigin() {
+  const origin = globalThis.location?.origin;
+  return typeof origin === "string" && origin !== "null" ? origin : undefined;
+}
+
+/**
+ * A short description of whatever JavaScript threw or rejected with (an `Error`'s message, a
+ * string, ...), at most 200 characters; and, for `errorStatus`, how to classify it: its
+ * `status` if it has one in 100–599, 0 for a `TypeError` (what `fetch` rejects with: the
+ * network), else 400 (a refusal).
+ */
+export function errorMessage(value) {
+  const text = value instanceof Error ? String(value.message) : typeof value === "string" ? value : value === undefined ? "undefined" : "a non-Error value";
+  return Array.from(text).slice(0, 200).join("");
+}
+
+export function errorStatus(value) {
+  let status;
+  try {
+    status = value?.status;
+  } catch {}
+  return typeof status === "number" && status >= 100 && status < 600 ? Math.trunc(status) : value instanceof TypeError ? 0 : 400;
+}
+
 /** `new URL(url).origin`, or undefined if the platform refuses the URL. */
 export function urlOrigin(url) {
   try {

@@ -44,6 +44,16 @@ extern "C" {
     fn chunk(reader: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = urlOrigin)]
     fn url_origin_js(url: &str) -> Option<String>;
+    /// `globalThis.location.origin`, if there is one.
+    #[wasm_bindgen(js_name = pageOrigin)]
+    pub(crate) fn page_origin() -> Option<String>;
+    #[wasm_bindgen(js_name = errorMessage)]
+    fn error_message(value: &JsValue) -> String;
+    /// How to classify what a JS callback threw: its `status` (100–599), 0 for a `TypeError`
+    /// (the network), else 400.
+    #[cfg(feature = "js")]
+    #[wasm_bindgen(js_name = errorStatus)]
+    pub(crate) fn error_status(value: &JsValue) -> f64;
     /// `bytes` as UTF-8 with U+FFFD for invalid sequences, decoded by the platform's
     /// `TextDecoder` (the same replacement as `String::from_utf8_lossy`, 0.7 KB of wasm).
     #[wasm_bindgen(js_name = lossyText)]
@@ -134,16 +144,7 @@ pub(crate) enum Read {
 /// A short description of whatever JavaScript threw or rejected with. Never panics, whatever
 /// the value is (an `Error`, a string, `undefined`, a plain object).
 pub(crate) fn js_message(value: &JsValue) -> String {
-    let text = if let Some(e) = value.dyn_ref::<js_sys::Error>() {
-        String::from(e.message())
-    } else if let Some(s) = value.as_string() {
-        s
-    } else if value.is_undefined() {
-        "undefined".into()
-    } else {
-        "a non-Error value".into()
-    };
-    text.chars().take(200).collect()
+    error_message(value)
 }
 
 /// One attempt of `fetch`: aborted when dropped unless [`finish`](Self::finish)ed first

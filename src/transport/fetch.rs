@@ -83,13 +83,4 @@ impl Transport for FetchTransport {
 
 /// `globalThis.location.origin`, read without assuming a window (workers have one too, Node
 /// has none).
-pub(crate) fn page_origin() -> Option<String> {
-    let location = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok()?;
-    if location.is_undefined() || location.is_null() {
-        return None;
-    }
-    js_sys::Reflect::get(&location, &JsValue::from_str("origin"))
-        .ok()?
-        .as_string()
-        .filter(|o| o != "null")
-}
+pub(crate) use crate::rt::fetch::page_origin;

@@ -226,3 +226,36 @@ test("a blocked localStorage is ERR_STORAGE saying so, and works again once it i
     await page.close();
   }
 });
+
+test("a refresh function's failure: a 5xx status or a TypeError keeps the session, anything else ends it", async () => {
+  const base = tenant("js-refresh-fn-errors");
+  const pair = await tokens(base);
+  await expire(base);
+  const out = await inPage(async (tf, { base, pair }) => {
+    const run = async (thrown) => {
+      let expired = 0;
+      const api = tf.createClient({
+        baseURL: base,
+        retry: false,
+        auth: { refresh: async () => { throw thrown(); }, onSessionExpired: () => expired++ },
+      });
+      api.auth.setTokens(pair);
+      const e = await api.get("/api/items").then(() => null, (e) => e);
+      return [e?.code, e?.message, api.auth.getTokens() !== null, expired];
+    };
+    return {
+      busy: await run(() => Object.assign(new Error("busy"), { status: 503 })),
+      offline: await run(() => new TypeError("Failed to fetch")),
+      refused: await run(() => new Error("nope")),
+      text: await run(() => "x".repeat(300)),
+    };
+  }, { base, pair });
+  const [busy, offline, refused, text] = [out.busy, out.offline, out.refused, out.text];
+  assert.deepEqual([busy[0], busy[2], busy[3]], ["ERR_BAD_RESPONSE", true, 0], "a 503 is transient: tokens kept");
+  assert.match(busy[1], /auth\.refresh rejected: busy/);
+  assert.deepEqual([offline[0], offline[2], offline[3]], ["ERR_NETWORK", true, 0], "a TypeError is the network: tokens kept");
+  assert.deepEqual([refused[0], refused[2], refused[3]], ["ERR_SESSION_EXPIRED", false, 1], "anything else is a refusal");
+  assert.match(refused[1], /auth\.refresh rejected: nope/);
+  assert.equal(text[0], "ERR_SESSION_EXPIRED");
+  assert.match(text[1], /rejected: x{200}$/, "a thrown string is the message, cut at 200 characters");
+});
