@@ -40,6 +40,9 @@ function checkConfig(value) {
   return value;
 }
 
+// The operations of the engine's `auth` export (src/js/mod.rs).
+const [SET_TOKENS, GET_TOKENS, CLEAR, LOGOUT, REFRESH, IS_REFRESHING] = [0, 1, 2, 3, 4, 5];
+
 class Auth {
   #engine;
   constructor(engine) {
@@ -50,29 +53,29 @@ class Auth {
   setTokens(tokens) {
     const t = opt.read(tokens, "tokens", ["accessToken", "refreshToken"]);
     const token = (k) => (t[k] === null || t[k] === undefined ? undefined : opt.string(`tokens.${k}`, t[k]));
-    engineCall(() => this.#engine.setTokens(token("accessToken"), token("refreshToken")));
+    engineCall(() => this.#engine.auth(SET_TOKENS, token("accessToken"), token("refreshToken")));
   }
 
   /** `{ accessToken, refreshToken }`, or `null` when there are none. */
   getTokens() {
-    const pair = engineCall(() => this.#engine.getTokens());
+    const pair = engineCall(() => this.#engine.auth(GET_TOKENS));
     return pair === null ? null : { accessToken: pair[0], refreshToken: pair[1] };
   }
 
   /** Remove the tokens. */
   clear() {
-    engineCall(() => this.#engine.clear());
+    engineCall(() => this.#engine.auth(CLEAR));
   }
 
   /** Clear the tokens and cancel every request in flight or waiting for a refresh. */
   async logout() {
-    engineCall(() => this.#engine.logout());
+    engineCall(() => this.#engine.auth(LOGOUT));
   }
 
   /** Refresh now (joins a refresh in flight). */
   async refresh() {
     try {
-      await this.#engine.refresh();
+      await this.#engine.auth(REFRESH);
     } catch (e) {
       throw fromEngine(e);
     }
@@ -80,7 +83,7 @@ class Auth {
 
   /** True while a refresh is in flight. */
   get isRefreshing() {
-    return this.#engine.isRefreshing;
+    return this.#engine.auth(IS_REFRESHING);
   }
 }
 

@@ -23,10 +23,18 @@ use wasm_bindgen_futures::future_to_promise;
 
 use self::config::{bad_option, Section};
 use self::errors::to_js;
-use crate::auth::{Auth, Tokens};
+use crate::auth::Tokens;
 use crate::error::{Error, Kind, Result};
 use crate::http::json;
 use crate::{Client, Credentials, RetryPolicy};
+
+/// `Engine::auth` operations (`client.js` names them the same).
+const SET_TOKENS: u8 = 0;
+const GET_TOKENS: u8 = 1;
+const CLEAR: u8 = 2;
+const LOGOUT: u8 = 3;
+const REFRESH: u8 = 4;
+const IS_REFRESHING: u8 = 5;
 
 /// One client's engine (made by `createClient` in `tokenfetch.js`).
 #[wasm_bindgen]
@@ -152,57 +160,50 @@ impl Engine {
         self.listening.set(on);
     }
 
-    fn auth(&self) -> core::result::Result<&Auth, JsValue> {
-        self.client.auth().ok_or_else(no_auth)
-    }
-
-    /// Store tokens (after a login); `null` for a missing one.
-    #[wasm_bindgen(js_name = setTokens)]
-    pub fn set_tokens(
+    /// The `api.auth` operations in one export (one shim, not six): `op` is
+    /// [`SET_TOKENS`] (`access`, `refresh`: `null` for a missing one), [`GET_TOKENS`]
+    /// (`[access, refresh]`, each a string or `null`, or `null` when there are none),
+    /// [`CLEAR`], [`LOGOUT`] (clear and cancel every request in flight or waiting), [`REFRESH`]
+    /// (a `Promise`; joins a refresh in flight) or [`IS_REFRESHING`]. Without the `auth`
+    /// option every one but `IS_REFRESHING` throws `ERR_BAD_OPTION`.
+    pub fn auth(
         &self,
+        op: u8,
         access: Option<String>,
         refresh: Option<String>,
-    ) -> core::result::Result<(), JsValue> {
-        let tokens = Tokens {
-            access_token: access,
-            refresh_token: refresh,
+    ) -> core::result::Result<JsValue, JsValue> {
+        let Some(auth) = self.client.auth() else {
+            return match op {
+                IS_REFRESHING => Ok(JsValue::FALSE),
+                _ => Err(no_auth()),
+            };
         };
-        self.auth()?.set_tokens(tokens).map_err(|e| to_js(&e))
-    }
-
-    /// `[access, refresh]` (each a string or `null`), or `null` when there are none.
-    #[wasm_bindgen(js_name = getTokens)]
-    pub fn get_tokens(&self) -> core::result::Result<JsValue, JsValue> {
-        let opt = |v: Option<String>| v.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
-        Ok(match self.auth()?.tokens().map_err(|e| to_js(&e))? {
-            None => JsValue::NULL,
-            Some(t) => js_sys::Array::of2(&opt(t.access_token), &opt(t.refresh_token)).into(),
-        })
-    }
-
-    /// Remove the tokens.
-    pub fn clear(&self) -> core::result::Result<(), JsValue> {
-        self.auth()?.clear().map_err(|e| to_js(&e))
-    }
-
-    /// Clear the tokens and cancel every request in flight or waiting for a refresh.
-    pub fn logout(&self) -> core::result::Result<(), JsValue> {
-        self.auth()?.logout().map_err(|e| to_js(&e))
-    }
-
-    /// Refresh now (joins a refresh in flight).
-    pub fn refresh(&self) -> Promise {
-        let auth = self.client.auth().cloned();
-        future_to_promise(async move {
-            let auth = auth.ok_or_else(no_auth)?;
-            auth.refresh().await.map_err(|e| to_js(&e))?;
-            Ok(JsValue::UNDEFINED)
-        })
-    }
-
-    /// True while a refresh is in flight.
-    #[wasm_bindgen(getter, js_name = isRefreshing)]
-    pub fn is_refreshing(&self) -> bool {
-        self.client.auth().is_some_and(Auth::is_refreshing)
+        let done = |r: Result<()>| r.map(|()| JsValue::UNDEFINED).map_err(|e| to_js(&e));
+        match op {
+            SET_TOKENS => done(auth.set_tokens(Tokens {
+                access_token: access,
+                refresh_token: refresh,
+            })),
+            GET_TOKENS => {
+                let opt = |v: Option<String>| v.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
+                Ok(match auth.tokens().map_err(|e| to_js(&e))? {
+                    None => JsValue::NULL,
+                    Some(t) => {
+                        js_sys::Array::of2(&opt(t.access_token), &opt(t.refresh_token)).into()
+                    }
+                })
+            }
+            CLEAR => done(auth.clear()),
+            LOGOUT => done(auth.logout()),
+            REFRESH => {
+                let auth = auth.clone();
+                Ok(future_to_promise(async move {
+                    auth.refresh().await.map_err(|e| to_js(&e))?;
+                    Ok(JsValue::UNDEFINED)
+                })
+                .into())
+            }
+            _ => Ok(JsValue::from(auth.is_refreshing())),
+        }
     }
 }
