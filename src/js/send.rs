@@ -67,7 +67,8 @@ fn body(value: JsValue, kind: u8) -> Result<Option<Body>> {
 /// the request is done (a dropped closure must never be called by a later abort).
 struct AbortLink {
     signal: web_sys::AbortSignal,
-    closure: Closure<dyn FnMut()>,
+    /// `FnMut(JsValue)`: the closure type `JsFuture` already uses (one glue for both).
+    closure: Closure<dyn FnMut(JsValue)>,
 }
 
 impl AbortLink {
@@ -77,7 +78,7 @@ impl AbortLink {
             return None;
         }
         let on_abort = handle.clone();
-        let closure = Closure::<dyn FnMut()>::new(move || on_abort.cancel());
+        let closure = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| on_abort.cancel());
         let _ = signal.add_event_listener_with_callback("abort", closure.as_ref().unchecked_ref());
         Some(AbortLink { signal, closure })
     }

@@ -25,8 +25,9 @@ mod web {
     pub(crate) struct Tabs {
         name: String,
         channel: JsValue,
-        /// Keeps the message listener alive as long as the client.
-        _listener: Closure<dyn Fn(String)>,
+        /// Keeps the message listener alive as long as the client. `FnMut(JsValue)`: the
+        /// closure type `JsFuture` already uses, so its glue is not emitted twice.
+        _listener: Closure<dyn FnMut(JsValue)>,
     }
 
     impl Drop for Tabs {
@@ -49,7 +50,11 @@ mod web {
         /// Coordinate under `name` (the store's shared name); `on_message` hears the other tabs.
         pub fn new(name: &str, on_message: impl Fn(String) + 'static) -> Tabs {
             let name = crate::text::concat(&["tokenfetch:", name]);
-            let listener = Closure::<dyn Fn(String)>::new(on_message);
+            let listener = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
+                if let Some(text) = message.as_string() {
+                    on_message(text);
+                }
+            });
             let channel = open(&name, listener.as_ref());
             Tabs {
                 name,
