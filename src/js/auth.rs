@@ -29,43 +29,34 @@ pub(super) struct Hooks {
 /// tokens as one JSON string under `key`: the app's own, or one of the built-in web stores
 /// (`localStorage`, `sessionStorage`, cookies), which `stores.js` implements on the platform.
 struct JsStore {
-    target: Object,
+    target: JsValue,
     key: String,
     /// A built-in store: its errors are already clear (`localStorage is not available here`),
-    /// `set` also gets the access token's JWT `exp` (a cookie's `Max-Age` stops there).
+    /// `set` also gets the access token's JWT `exp` (a cookie's `Max-Age` stops there; the
+    /// app's store never sees it).
     builtin: bool,
     /// The name the origin's tabs share the store under (`localStorage:<key>`, `cookie:<key>`).
     shared: Option<String>,
 }
 
+#[wasm_bindgen(module = "/src/js/store.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = storeCall)]
+    fn store_call(
+        store: &JsValue,
+        builtin: bool,
+        method: &str,
+        key: &str,
+        value: &str,
+        exp: f64,
+    ) -> core::result::Result<Option<String>, JsValue>;
+}
+
 impl JsStore {
-    fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue> {
-        let storage_error = |why: &str| {
-            let mut message = String::new();
-            if !self.builtin {
-                message.push_str("storage.");
-                message.push_str(method);
-            }
-            message.push_str(why);
-            Error::new(Kind::Storage, message)
-        };
-        let f: Function = Reflect::get(&self.target, &method.into())
-            .ok()
-            .and_then(|f| f.dyn_into().ok())
-            .ok_or_else(|| storage_error(" is not a function"))?;
-        let args: js_sys::Array = args.iter().collect();
-        let value = f.apply(&self.target, &args).map_err(|e| {
-            let mut why = String::from(if self.builtin { "" } else { " threw: " });
-            why.push_str(&crate::rt::fetch::js_message(&e));
-            storage_error(&why)
-        })?;
-        // An async store would read as "no tokens" and its rejections would go unhandled.
-        if value.is_instance_of::<js_sys::Promise>() {
-            return Err(storage_error(
-                " must be synchronous (it returned a Promise)",
-            ));
-        }
-        Ok(value)
+    /// `get`, `set` or `remove` on the store (see `store.js`); `value` and `exp` for `set`.
+    fn call(&self, method: &str, value: &str, exp: f64) -> Result<Option<String>> {
+        store_call(&self.target, self.builtin, method, &self.key, value, exp)
+            .map_err(|e| Error::new(Kind::Storage, crate::rt::fetch::js_message(&e)))
     }
 }
 
@@ -74,29 +65,16 @@ impl TokenStore for JsStore {
         self.shared.clone()
     }
     fn get(&self) -> Result<Option<Tokens>> {
-        let value = self.call("get", &[JsValue::from_str(&self.key)])?;
-        Ok(value
-            .as_string()
-            .as_deref()
-            .and_then(crate::auth::tokens_from_json))
+        let value = self.call("get", "", f64::NAN)?;
+        Ok(value.as_deref().and_then(crate::auth::tokens_from_json))
     }
     fn set(&self, tokens: &Tokens) -> Result<()> {
         let json = crate::auth::tokens_to_json(tokens);
-        let exp = match self.builtin {
-            true => tokens
-                .expires_at()
-                .map_or(JsValue::UNDEFINED, JsValue::from),
-            false => JsValue::UNDEFINED,
-        };
-        self.call(
-            "set",
-            &[JsValue::from_str(&self.key), JsValue::from_str(&json), exp],
-        )
-        .map(drop)
+        self.call("set", &json, tokens.expires_at().unwrap_or(f64::NAN))
+            .map(drop)
     }
     fn clear(&self) -> Result<()> {
-        self.call("remove", &[JsValue::from_str(&self.key)])
-            .map(drop)
+        self.call("remove", "", f64::NAN).map(drop)
     }
 }
 
@@ -112,7 +90,7 @@ fn store(s: &Section, storage: Option<Object>) -> Result<Rc<dyn TokenStore>> {
     };
     let target = storage.ok_or_else(|| bad_option("auth.storage", "needs get, set and remove"))?;
     Ok(Rc::new(JsStore {
-        target,
+        target: target.into(),
         key: key.to_string(),
         builtin: kind != "custom",
         shared,

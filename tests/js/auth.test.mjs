@@ -259,3 +259,40 @@ test("a refresh function's failure: a 5xx status or a TypeError keeps the sessio
   assert.equal(text[0], "ERR_SESSION_EXPIRED");
   assert.match(text[1], /rejected: x{200}$/, "a thrown string is the message, cut at 200 characters");
 });
+
+test("the app's storage: exactly (key, json) to set, its throw named, a non-string get is no tokens", async () => {
+  const base = tenant("js-custom-store-calls");
+  const pair = await tokens(base, 600);
+  const out = await inPage(async (tf, { base, pair }) => {
+    const calls = [];
+    let stored = null;
+    let failing = false;
+    const storage = {
+      get: (...a) => {
+        calls.push(["get", a.length]);
+        if (failing) throw new Error("boom");
+        return stored;
+      },
+      set: (...a) => (calls.push(["set", a.length]), (stored = a[1])),
+      remove: (...a) => (calls.push(["remove", a.length]), (stored = null)),
+    };
+    const api = tf.createClient({ baseURL: base, auth: { storage } });
+    api.auth.setTokens(pair);
+    const json = JSON.parse(stored);
+    const status = (await api.get("/api/items")).status;
+    failing = true;
+    const error = await api.get("/api/items").then(() => null, (e) => [e.code, e.message]);
+    failing = false;
+    stored = 42;
+    const none = api.auth.getTokens();
+    api.auth.clear();
+    return { calls, json, status, error, none };
+  }, { base, pair });
+  assert.deepEqual(out.calls.filter(([m]) => m !== "get"), [["set", 2], ["remove", 1]]);
+  assert.ok(out.calls.every(([m, n]) => m !== "get" || n === 1));
+  assert.deepEqual(out.json, { access_token: pair.accessToken, refresh_token: pair.refreshToken });
+  assert.equal(out.status, 200);
+  assert.equal(out.error[0], "ERR_STORAGE");
+  assert.match(out.error[1], /storage\.get threw: boom/);
+  assert.equal(out.none, null);
+});

@@ -1,0 +1,31 @@
+// The engine's calls into a token store `{ get(key), set(key, json), remove(key) }` — the app's
+// own, or a built-in one from stores.js — one crossing each, the result checked here. Every
+// failure is thrown as a string saying what went wrong (the engine makes it ERR_STORAGE).
+
+const message = (e) =>
+  Array.from(e instanceof Error ? String(e.message) : typeof e === "string" ? e : e === undefined ? "undefined" : "a non-Error value")
+    .slice(0, 200)
+    .join("");
+
+/**
+ * `store[method]` with the arguments it takes (`set` gets the access token's JWT `exp` only
+ * when the store is built in): its result if it is a string. The app's store is named in the
+ * errors (`storage.get threw: …`); a built-in one's errors say it all already.
+ */
+export function storeCall(store, builtin, method, key, value, exp) {
+  const name = builtin ? "" : `storage.${method}`;
+  let f;
+  try {
+    f = store[method];
+  } catch {}
+  if (typeof f !== "function") throw `${name} is not a function`;
+  let result;
+  try {
+    result = method !== "set" ? f.call(store, key) : builtin ? f.call(store, key, value, exp) : f.call(store, key, value);
+  } catch (e) {
+    throw builtin ? message(e) : `${name} threw: ${message(e)}`;
+  }
+  // An async store would read as "no tokens", and its rejections would go unhandled.
+  if (result instanceof Promise) throw `${name} must be synchronous (it returned a Promise)`;
+  return typeof result === "string" ? result : undefined;
+}
