@@ -13,7 +13,7 @@ const quick = process.argv.includes("--quick");
 const root = new URL(".", import.meta.url).pathname;
 const N = quick
   ? { seq: 40, conc: 40, width: 10, rounds: 2, ready: 2, storm: 50, memFirst: 200, memTotal: 400 }
-  : { seq: 2000, conc: 2000, width: 50, rounds: 10, ready: 20, storm: 500, memFirst: 5000, memTotal: 40000 };
+  : { seq: 2000, conc: 2000, width: 50, rounds: 40, ready: 20, storm: 500, memFirst: 5000, memTotal: 40000 };
 const CLIENTS = ["fetch", "tokenfetch", "axios", "ky"];
 
 // Bundle each client as an app would ship it: one ESM file, minified.
