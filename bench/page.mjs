@@ -105,17 +105,8 @@ export async function storm(name, n) {
 /** tokenfetch's wasm memory after `first` and after `total` requests, in bytes. */
 export async function memory(first, total) {
   // Caught as the engine is instantiated (run in a fresh page).
-  let memory;
-  for (const name of ["instantiate", "instantiateStreaming"]) {
-    const original = WebAssembly[name];
-    WebAssembly[name] = async (...args) => {
-      const result = await original.apply(WebAssembly, args);
-      memory = (result.instance ?? result).exports.memory;
-      return result;
-    };
-  }
+  const bytes = (await import("/dist/wasm-memory.js")).catchWasmMemory();
   const c = await client("tokenfetch");
-  const bytes = () => memory.buffer.byteLength;
   let done = 0;
   const run = async (until) => {
     while (done < until) {

@@ -31,6 +31,7 @@ for (const entry of new Set(Object.values(bundles))) {
   });
 }
 copyFileSync(`${root}../pkg/tokenfetch_engine_bg.wasm`, `${root}dist/tokenfetch_engine_bg.wasm`);
+copyFileSync(`${root}../www/wasm-memory.js`, `${root}dist/wasm-memory.js`);
 const compressed = (files) =>
   files.reduce(
     (t, f) => {

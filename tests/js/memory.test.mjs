@@ -12,18 +12,9 @@ test("wasm memory stops growing: 8,000 requests after a 2,000-request warm-up", 
   // A fresh page, where the engine's memory is caught as it is instantiated.
   const page = await ctx.chromium.blank();
   const out = await page.evaluate(async ({ base }) => {
-    let memory;
-    for (const name of ["instantiate", "instantiateStreaming"]) {
-      const original = WebAssembly[name];
-      WebAssembly[name] = async (...args) => {
-        const result = await original.apply(WebAssembly, args);
-        memory = (result.instance ?? result).exports.memory;
-        return result;
-      };
-    }
+    const bytes = (await import("/www/wasm-memory.js")).catchWasmMemory();
     const tf = await import("/pkg/tokenfetch.js");
     await tf.default();
-    const bytes = () => memory.buffer.byteLength;
     const api = tf.createClient({ baseURL: base, dedupe: true, retry: false });
     let events = 0;
     api.on("*", () => events++);
