@@ -10,11 +10,13 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::config::{bad_option, millis, retry_policy, MAX_MS};
 use super::errors::{to_js, to_js_response};
+use crate::auth::SkipAuth;
 use crate::error::Result;
 use crate::http::json;
+use crate::middleware::DedupeRequest;
 use crate::rt::cancel::CancelHandle;
 use crate::rt::fetch::{ProgressListener, Read, UploadProgress};
-use crate::{Body, Client, Credentials, Method, RequestBuilder, Response};
+use crate::{Body, Client, Credentials, Method, Request, Response};
 
 /// `flags` bit: send without the token.
 const SKIP_AUTH: u32 = 1;
@@ -92,39 +94,56 @@ impl Drop for AbortLink {
     }
 }
 
-fn build(client: &Client, args: Args<'_>) -> Result<RequestBuilder> {
-    let mut builder = client.request(Method::from_str(args.method)?, args.url);
+/// The request of `args`, set up in place (not through `RequestBuilder`, whose by-value chain
+/// is bigger in wasm); errors carry the URL, as the builder's do.
+fn build(client: &Client, args: Args<'_>) -> Result<Request> {
+    let mut req = client
+        .request(Method::from_str(args.method)?, args.url)
+        .build()?;
+    configure(&mut req, args).map_err(|e| match e.url() {
+        Some(_) => e,
+        None => e.with_url(req.url().to_string()),
+    })?;
+    Ok(req)
+}
+
+fn configure(req: &mut Request, args: Args<'_>) -> Result<()> {
     let mut lines = crate::text::split_byte(args.headers, b'\n');
     while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
-        builder = builder.header(name, value);
+        req.headers_mut().insert(name, value)?;
     }
     if let Some(body) = body(args.body, args.body_kind)? {
-        builder = builder.body(body);
+        req.set_body(body);
     }
     let timeout = args.timeout;
     if timeout == 0.0 {
-        builder = builder.no_timeout();
+        req.set_timeout(None);
     } else if !timeout.is_nan() {
         if !(timeout > 0.0 && timeout <= MAX_MS) {
             return Err(bad_option("timeout", "is out of range"));
         }
-        builder = builder.timeout(millis(timeout));
+        req.set_timeout(Some(millis(timeout)));
     }
+    let extensions = req.extensions_mut();
     if args.flags & SKIP_AUTH != 0 {
-        builder = builder.skip_auth();
+        extensions.insert(SkipAuth);
     }
     if args.flags & DEDUPE_SET != 0 {
-        builder = builder.dedupe(args.flags & DEDUPE_ON != 0);
-    }
-    if args.flags & CREDENTIALS_SET != 0 {
-        builder = builder.credentials(match args.flags & CREDENTIALS_INCLUDE != 0 {
-            true => Credentials::Include,
-            false => Credentials::SameOrigin,
-        });
+        extensions.insert(DedupeRequest(args.flags & DEDUPE_ON != 0));
     }
     if args.on_upload.is_function() {
         let listener = ProgressListener(alloc::rc::Rc::new(args.on_upload));
-        builder = builder.extension(UploadProgress(listener));
+        extensions.insert(UploadProgress(listener));
+    }
+    if let Some(retry) = args.retry {
+        let value = json::parse(&retry).map_err(|_| bad_option("retry", "is not valid"))?;
+        extensions.insert(retry_policy(&value, "retry")?);
+    }
+    if args.flags & CREDENTIALS_SET != 0 {
+        req.set_credentials(match args.flags & CREDENTIALS_INCLUDE != 0 {
+            true => Credentials::Include,
+            false => Credentials::SameOrigin,
+        });
     }
     // NaN: no limit; otherwise whole bytes, 0 included (axios: 0 allows an empty body only).
     let max = args.max_body;
@@ -132,13 +151,9 @@ fn build(client: &Client, args: Args<'_>) -> Result<RequestBuilder> {
         if !(0.0..=9_007_199_254_740_991.0).contains(&max) || crate::float::fract(max) != 0.0 {
             return Err(bad_option("maxContentLength", "is out of range"));
         }
-        builder = builder.max_body_size(max as u64);
+        req.set_max_body(Some(max as u64));
     }
-    if let Some(retry) = args.retry {
-        let value = json::parse(&retry).map_err(|_| bad_option("retry", "is not valid"))?;
-        builder = builder.retry(retry_policy(&value, "retry")?);
-    }
-    Ok(builder)
+    Ok(())
 }
 
 /// The body as `data`'s raw form: a string, an `ArrayBuffer` or a `Blob`.
@@ -157,12 +172,13 @@ async fn read(response: Response, kind: Read, on_progress: &JsValue) -> Result<J
 }
 
 async fn run(
-    builder: RequestBuilder,
+    client: Client,
+    req: Request,
     cancel: CancelHandle,
     kind: Read,
     on_progress: JsValue,
 ) -> core::result::Result<JsValue, JsValue> {
-    let response = builder.send().await.map_err(|e| to_js(&e))?;
+    let response = client.execute(req).await.map_err(|e| to_js(&e))?;
     let status = response.status();
     let lines = response.headers().to_lines();
     let data = cancel
@@ -190,13 +206,18 @@ pub(super) fn send(client: &Client, mut args: Args<'_>) -> Promise {
     let on_progress = core::mem::replace(&mut args.on_progress, JsValue::UNDEFINED);
     let link = args.signal.take().and_then(|s| AbortLink::new(s, &cancel));
     let signaled = link.is_some() || cancel.is_canceled();
-    let builder = match build(client, args) {
-        Ok(builder) if signaled => builder.cancel_handle(&cancel),
-        Ok(builder) => builder,
+    let req = match build(client, args) {
+        Ok(mut req) => {
+            if signaled {
+                req.set_cancel_handle(Some(cancel.clone()));
+            }
+            req
+        }
         Err(error) => return Promise::reject(&to_js(&error)),
     };
+    let client = client.clone();
     future_to_promise(async move {
-        let result = run(builder, cancel, kind, on_progress).await;
+        let result = run(client, req, cancel, kind, on_progress).await;
         drop(link);
         result
     })
