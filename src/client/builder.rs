@@ -20,16 +20,18 @@ use crate::transport::{FetchTransport, Transport};
 /// returns it, so a bad base URL or header is an `Err`, never a panic.
 #[must_use]
 pub struct ClientBuilder {
-    base: Option<String>,
-    default_headers: HeaderMap,
-    timeout: Option<Duration>,
-    credentials: Credentials,
-    middleware: Vec<Rc<dyn Middleware>>,
-    transport: Option<Rc<dyn Transport>>,
-    auth: Option<(usize, AuthConfig)>,
-    listeners: Vec<(Listener, Option<Gate>)>,
-    total_timeout: Option<Duration>,
-    error: Option<Error>,
+    // pub(crate): the npm engine (`js/`) sets them in place, which is smaller in wasm than the
+    // by-value setters.
+    pub(crate) base: Option<String>,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) credentials: Credentials,
+    pub(crate) middleware: Vec<Rc<dyn Middleware>>,
+    pub(crate) transport: Option<Rc<dyn Transport>>,
+    pub(crate) auth: Option<(usize, AuthConfig)>,
+    pub(crate) listeners: Vec<(Listener, Option<Gate>)>,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) error: Option<Error>,
 }
 
 impl ClientBuilder {
@@ -94,17 +96,6 @@ impl ClientBuilder {
     /// Observe every request's lifecycle (see [`Event`]).
     pub fn on_event(mut self, listener: impl Fn(&Event) + 'static) -> Self {
         self.listeners.push((Rc::new(listener), None));
-        self
-    }
-
-    /// A listener called only while `gate` is set.
-    #[cfg(all(feature = "js", target_arch = "wasm32"))]
-    pub(crate) fn on_event_gated(
-        mut self,
-        listener: impl Fn(&Event) + 'static,
-        gate: Gate,
-    ) -> Self {
-        self.listeners.push((Rc::new(listener), Some(gate)));
         self
     }
 

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use super::config::{bad_option, Section};
 use super::errors::{from_js, to_js};
-use crate::auth::{AuthConfig, MemoryStore, RefreshEndpoint, TokenStore, Tokens};
+use crate::auth::{AuthConfig, MemoryStore, RefreshEndpoint, SessionChange, TokenStore, Tokens};
 use crate::error::{Error, Kind, Result};
 use crate::http::json::Value;
 use crate::text::concat;
@@ -173,19 +173,20 @@ fn refresh_with(config: AuthConfig, f: Function) -> AuthConfig {
 /// The `auth` option.
 pub(super) fn auth_config(value: &Value, hooks: Hooks) -> Result<AuthConfig> {
     let s = Section::new("auth", Some(value));
+    // Set in place (the by-value setters cost more wasm); the values are checked here.
     let mut config = AuthConfig::new();
     config.store = store(&s, hooks.storage)?;
     if let Some(header) = s.str("header")? {
-        config = config.header(header);
+        config.header = header.to_string();
     }
     if let Some(scheme) = s.str("scheme")? {
-        config = config.scheme(scheme);
+        config.scheme = scheme.to_string();
     }
     if let Some(statuses) = s.statuses("statusCodes")? {
-        config = config.refresh_on(&statuses);
+        config.statuses = statuses;
     }
     match s.get("refreshBeforeExpiry") {
-        Some(v) if v.as_bool() == Some(false) => config = config.refresh_before_expiry(None),
+        Some(v) if v.as_bool() == Some(false) => config.skew = None,
         Some(_) => {
             let secs = s.number(
                 "refreshBeforeExpiry",
@@ -193,25 +194,25 @@ pub(super) fn auth_config(value: &Value, hooks: Hooks) -> Result<AuthConfig> {
                 super::config::MAX_MS / 1000.0,
                 false,
             )?;
-            config = config.refresh_before_expiry(secs.map(crate::rt::time::saturating_secs));
+            config.skew = secs.map(crate::rt::time::saturating_secs);
         }
         None => {}
     }
     if let Some(origins) = s.strings("allowedOrigins")? {
-        config = config.allowed_origins(origins);
+        config.allowed_origins = Some(origins.iter().map(|o| o.to_string()).collect());
     }
     if let Some(on) = s.bool("crossTab")? {
-        config = config.cross_tab(on);
+        config.cross_tab = on;
     }
     if let Some(callback) = hooks.on_change {
-        config = config.on_change(move |change| {
+        config.on_change = Some(Rc::new(move |change: SessionChange| {
             let _ = callback.call1(&JsValue::NULL, &JsValue::from_str(change.as_str()));
-        });
+        }));
     }
     if let Some(callback) = hooks.on_session_expired {
-        config = config.on_session_expired(move |error| {
+        config.on_session_expired = Some(Rc::new(move |error: &Error| {
             let _ = callback.call1(&JsValue::NULL, &to_js(error));
-        });
+        }));
     }
     match (s.get("refresh"), hooks.refresh) {
         (_, Some(f)) => config = refresh_with(config, f),
@@ -223,9 +224,9 @@ pub(super) fn auth_config(value: &Value, hooks: Hooks) -> Result<AuthConfig> {
                 false,
             )?;
             if let Some(ms) = timeout {
-                config = config.refresh_timeout(super::config::millis(ms));
+                config.refresh_timeout = super::config::millis(ms);
             }
-            config = config.refresh_endpoint(refresh_endpoint(endpoint, hooks.refresh_body)?)
+            config = config.refresh_endpoint(refresh_endpoint(endpoint, hooks.refresh_body)?);
         }
         (None, None) => {}
     }

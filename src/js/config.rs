@@ -136,9 +136,10 @@ pub(super) fn retry_policy(value: &Value, name: &str) -> Result<RetryPolicy> {
         return Ok(RetryPolicy::none());
     }
     let s = Section::new(name, Some(value));
+    // Set in place (the by-value setters cost more wasm); the values are checked here.
     let mut policy = RetryPolicy::new();
     if let Some(limit) = s.number("limit", 0.0, 100.0, true)? {
-        policy = policy.limit(limit as u32);
+        policy.limit = limit as u32;
     }
     if let Some(methods) = s.strings("methods")? {
         let methods = methods
@@ -146,31 +147,31 @@ pub(super) fn retry_policy(value: &Value, name: &str) -> Result<RetryPolicy> {
             .map(|m| Method::from_str(m))
             .collect::<Result<Vec<_>>>()?;
         // Listing POST or PATCH is the opt-in: they get a stable Idempotency-Key.
-        let unsafe_listed = methods
+        policy.non_idempotent = methods
             .iter()
             .any(|m| *m == Method::POST || *m == Method::PATCH);
-        policy = policy.methods(&methods).retry_non_idempotent(unsafe_listed);
+        policy.methods = methods;
     }
     if let Some(statuses) = s.statuses("statusCodes")? {
-        policy = policy.statuses(&statuses);
+        policy.statuses = statuses;
     }
     if let Some(statuses) = s.statuses("afterStatusCodes")? {
-        policy = policy.after_statuses(&statuses);
+        policy.after_statuses = statuses;
     }
     if let Some(d) = s.millis("backoff")? {
-        policy = policy.backoff(d);
+        policy.backoff = d;
     }
     if let Some(d) = s.millis("backoffLimit")? {
-        policy = policy.backoff_limit(d);
+        policy.backoff_limit = Some(d);
     }
     if let Some(on) = s.bool("jitter")? {
-        policy = policy.jitter(on);
+        policy.jitter = on;
     }
     if let Some(d) = s.millis("maxRetryAfter")? {
-        policy = policy.max_retry_after(d);
+        policy.max_retry_after = d;
     }
     if let Some(on) = s.bool("retryOnTimeout")? {
-        policy = policy.retry_on_timeout(on);
+        policy.retry_on_timeout = on;
     }
     Ok(policy)
 }

@@ -54,30 +54,24 @@ fn build(config: &str, hooks: &JsValue) -> Result<Engine> {
     let value = json::parse(config).map_err(|_| bad_option("config", "is not valid JSON"))?;
     let s = Section::new("", Some(&value));
     let listening = Rc::new(Cell::new(false));
-    let mut builder = Client::builder();
+    // Set in place (the by-value setters cost more wasm); every value is checked here.
+    let mut b = Client::builder();
     if let Some(sink) = hook::<Function>(hooks, "onEvent") {
-        builder = builder.on_event_gated(events::bridge(sink), listening.clone());
+        let listener: crate::events::Listener = Rc::new(events::bridge(sink));
+        b.listeners.push((listener, Some(listening.clone())));
     }
-    if let Some(url) = s.str("baseURL")? {
-        builder = builder.base_url(url);
-    }
-    if let Some(timeout) = s.millis("timeout")? {
-        if !timeout.is_zero() {
-            builder = builder.timeout(timeout);
-        }
-    }
-    if let Some(headers) = s.strings("headers")? {
-        for pair in headers.chunks(2) {
-            if let [name, value] = pair {
-                builder = builder.default_header(name, value);
-            }
+    b.base = s.str("baseURL")?.map(str::to_string);
+    b.timeout = s.millis("timeout")?.filter(|t| !t.is_zero());
+    for pair in s.strings("headers")?.unwrap_or_default().chunks(2) {
+        if let [name, value] = pair {
+            b.default_headers.insert(name, value)?;
         }
     }
     if s.bool("withCredentials")? == Some(true) {
-        builder = builder.credentials(Credentials::Include);
+        b.credentials = Credentials::Include;
     }
-    // The engine's recommended order: auth, dedupe, retry, rate limit (the logger is a listener
-    // of the events in `log.js`).
+    // The engine's order: auth, dedupe, retry, rate limit (the logger is a listener of the
+    // events, in `log.js`).
     if let Some(auth) = s.get("auth") {
         let hooks = auth::Hooks {
             storage: hook::<Object>(hooks, "storage"),
@@ -86,18 +80,20 @@ fn build(config: &str, hooks: &JsValue) -> Result<Engine> {
             on_session_expired: hook::<Function>(hooks, "onSessionExpired"),
             on_change: hook::<Function>(hooks, "onChange"),
         };
-        builder = builder.auth(auth::auth_config(auth, hooks)?);
+        b.auth = Some((0, auth::auth_config(auth, hooks)?));
     }
-    builder = builder.dedupe(s.bool("dedupe")?.unwrap_or(false));
-    builder = builder.retry(match s.get("retry") {
+    let dedupe = crate::middleware::Dedupe::new(s.bool("dedupe")?.unwrap_or(false));
+    let retry = crate::Retry::new(match s.get("retry") {
         Some(retry) => config::retry_policy(retry, "retry")?,
         None => RetryPolicy::new(),
     });
+    b.middleware.push(Rc::new(dedupe));
+    b.middleware.push(Rc::new(retry));
     if let Some(limit) = s.get("rateLimit") {
-        builder = builder.rate_limit(config::rate_limit(limit)?);
+        b.middleware.push(Rc::new(config::rate_limit(limit)?));
     }
     Ok(Engine {
-        client: builder.build()?,
+        client: b.build()?,
         listening,
     })
 }
