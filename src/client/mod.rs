@@ -85,14 +85,19 @@ impl Client {
 
     /// Start a request with any method.
     pub fn request(&self, method: Method, url: &str) -> RequestBuilder {
-        let request = self.resolve_url(url).map(|url| {
+        RequestBuilder::new(self.clone(), self.new_request(method, url))
+    }
+
+    /// A request to `url` (resolved) with the client's default headers, timeout and
+    /// credentials mode.
+    pub(crate) fn new_request(&self, method: Method, url: &str) -> Result<Request> {
+        self.resolve_url(url).map(|url| {
             let mut req = Request::from_parts(method, url);
             *req.headers_mut() = self.inner.default_headers.clone();
             req.set_timeout(self.inner.timeout);
             req.set_credentials(self.inner.credentials);
             req
-        });
-        RequestBuilder::new(self.clone(), request)
+        })
     }
 
     /// `GET url`

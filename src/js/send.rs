@@ -95,11 +95,10 @@ impl Drop for AbortLink {
 }
 
 /// The request of `args`, set up in place (not through `RequestBuilder`, whose by-value chain
-/// is bigger in wasm); errors carry the URL, as the builder's do.
+/// is bigger in wasm; `Client::execute` validates it); errors carry the URL, as the builder's
+/// do.
 fn build(client: &Client, args: Args<'_>) -> Result<Request> {
-    let mut req = client
-        .request(Method::from_str(args.method)?, args.url)
-        .build()?;
+    let mut req = client.new_request(Method::from_str(args.method)?, args.url)?;
     configure(&mut req, args).map_err(|e| match e.url() {
         Some(_) => e,
         None => e.with_url(req.url().to_string()),
