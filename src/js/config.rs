@@ -103,30 +103,29 @@ impl<'a> Section<'a> {
         let Some(v) = self.get(key) else {
             return Ok(None);
         };
-        v.as_array()
-            .and_then(|items| items.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
-            .map(Some)
-            .ok_or_else(|| self.bad(key, "must be an array of strings"))
+        let bad = || self.bad(key, "must be an array of strings");
+        let mut out = Vec::new();
+        for item in v.as_array().ok_or_else(bad)? {
+            out.push(item.as_str().ok_or_else(bad)?);
+        }
+        Ok(Some(out))
     }
 
     pub fn statuses(&self, key: &str) -> Result<Option<Vec<u16>>> {
         let Some(v) = self.get(key) else {
             return Ok(None);
         };
-        v.as_array()
-            .and_then(|items| {
-                items
-                    .iter()
-                    .map(|i| {
-                        i.as_f64().filter(|n| {
-                            (100.0..=599.0).contains(n) && crate::float::fract(*n) == 0.0
-                        })
-                    })
-                    .map(|n| n.map(|n| n as u16))
-                    .collect::<Option<Vec<_>>>()
-            })
-            .map(Some)
-            .ok_or_else(|| self.bad(key, "must be an array of HTTP status numbers"))
+        let bad = || self.bad(key, "must be an array of HTTP status numbers");
+        let mut out = Vec::new();
+        for item in v.as_array().ok_or_else(bad)? {
+            match item.as_f64() {
+                Some(n) if (100.0..=599.0).contains(&n) && crate::float::fract(n) == 0.0 => {
+                    out.push(n as u16)
+                }
+                _ => return Err(bad()),
+            }
+        }
+        Ok(Some(out))
     }
 }
 
