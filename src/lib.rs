@@ -96,6 +96,12 @@ pub use transport::{FetchTransport, Transport};
 #[cfg(all(feature = "js", target_arch = "wasm32"))]
 pub mod js;
 
+/// The npm engine's configuration reader (`js/config.rs`, plain Rust), compiled natively too so
+/// that its checks have unit tests.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "js/config.rs"]
+mod js_config;
+
 /// The README's Rust examples, compiled by `cargo test` so they cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

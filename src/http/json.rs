@@ -36,7 +36,7 @@ impl Value {
         }
     }
 
-    #[cfg(all(feature = "js", target_arch = "wasm32"))]
+    #[cfg(any(test, all(feature = "js", target_arch = "wasm32")))]
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
@@ -44,7 +44,7 @@ impl Value {
         }
     }
 
-    #[cfg(all(feature = "js", target_arch = "wasm32"))]
+    #[cfg(any(test, all(feature = "js", target_arch = "wasm32")))]
     pub fn as_array(&self) -> Option<&[Value]> {
         match self {
             Value::Array(items) => Some(items),

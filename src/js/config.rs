@@ -36,6 +36,8 @@ pub(super) struct Section<'a> {
     value: Option<&'a Value>,
 }
 
+// Natively (unit tests) not every reader is used.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 impl<'a> Section<'a> {
     pub fn new(name: &'a str, value: Option<&'a Value>) -> Self {
         Section { name, value }
@@ -186,4 +188,96 @@ pub(super) fn rate_limit(value: &Value) -> Result<RateLimit> {
         limit = limit.per_second(rate)?;
     }
     Ok(limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::json;
+
+    fn value(text: &str) -> Value {
+        json::parse(text).unwrap()
+    }
+
+    fn refused<T: core::fmt::Debug>(result: Result<T>, option: &str) {
+        let error = result.unwrap_err();
+        assert_eq!(error.kind(), Kind::Builder);
+        assert!(
+            error.to_string().contains(option),
+            "{error} should name {option}"
+        );
+    }
+
+    #[test]
+    fn lists_are_read_whole_or_refused() {
+        let v = value(
+            r#"{"m":["GET","put"],"s":[200,503],"bad":["a",1],"frac":[200.5],"low":[99],"no":"x"}"#,
+        );
+        let s = Section::new("retry", Some(&v));
+        assert_eq!(s.strings("m").unwrap(), Some(vec!["GET", "put"]));
+        assert_eq!(s.strings("missing").unwrap(), None);
+        refused(s.strings("bad"), "retry.bad");
+        refused(s.strings("no"), "retry.no");
+        assert_eq!(s.statuses("s").unwrap(), Some(vec![200, 503]));
+        refused(s.statuses("frac"), "retry.frac");
+        refused(s.statuses("low"), "retry.low");
+        refused(s.statuses("no"), "retry.no");
+    }
+
+    #[test]
+    fn numbers_are_range_checked() {
+        let v = value(r#"{"huge":1e300,"neg":-1,"tiny":1e-300,"ok":1500,"str":"1"}"#);
+        let s = Section::new("", Some(&v));
+        refused(s.millis("huge"), "huge");
+        refused(s.millis("neg"), "neg");
+        refused(s.millis("str"), "str");
+        assert_eq!(s.millis("tiny").unwrap(), Some(Duration::from_millis(1)));
+        assert_eq!(s.millis("ok").unwrap(), Some(Duration::from_millis(1500)));
+        refused(s.number("ok", 0.0, 100.0, true), "ok");
+    }
+
+    #[test]
+    fn the_retry_option() {
+        let policy = retry_policy(
+            &value(
+                r#"{"limit":3,"methods":["GET","POST"],"statusCodes":[500],"afterStatusCodes":[503],
+                "backoff":10,"backoffLimit":100,"jitter":true,"maxRetryAfter":1000,"retryOnTimeout":true}"#,
+            ),
+            "retry",
+        )
+        .unwrap();
+        assert_eq!(policy.limit, 3);
+        assert_eq!(policy.methods, vec![Method::GET, Method::POST]);
+        assert!(
+            policy.non_idempotent,
+            "listing POST opts in to the idempotency key"
+        );
+        assert_eq!(
+            (policy.statuses.clone(), policy.after_statuses.clone()),
+            (vec![500], vec![503])
+        );
+        assert_eq!(policy.backoff, Duration::from_millis(10));
+        assert_eq!(policy.backoff_limit, Some(Duration::from_millis(100)));
+        assert_eq!(policy.max_retry_after, Duration::from_millis(1000));
+        assert!(policy.jitter && policy.retry_on_timeout);
+        assert_eq!(retry_policy(&value("false"), "retry").unwrap().limit, 0);
+        refused(
+            retry_policy(&value(r#"{"limit":1e10}"#), "retry"),
+            "retry.limit",
+        );
+        refused(
+            retry_policy(&value(r#"{"backoff":1e300}"#), "retry"),
+            "retry.backoff",
+        );
+        let bad_method = retry_policy(&value(r#"{"methods":["GE T"]}"#), "retry").unwrap_err();
+        assert_eq!(bad_method.kind(), Kind::InvalidMethod);
+        refused(
+            rate_limit(&value(r#"{"perSecond":1e-300}"#)),
+            "rateLimit.perSecond",
+        );
+        refused(
+            rate_limit(&value(r#"{"maxConcurrent":0}"#)),
+            "rateLimit.maxConcurrent",
+        );
+    }
 }
