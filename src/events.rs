@@ -147,13 +147,17 @@ impl Events {
 
     /// Deliver an event built only if someone listens.
     pub fn emit(&self, event: impl FnOnce() -> Event) {
-        if self.is_empty() {
-            return;
+        if !self.is_empty() {
+            self.deliver(&event());
         }
-        let event = event();
+    }
+
+    /// The loop over the listeners, once in the binary rather than at every `emit` site.
+    #[inline(never)]
+    fn deliver(&self, event: &Event) {
         for (listener, gate) in self.listeners.iter() {
             if Self::open(gate) {
-                listener(&event);
+                listener(event);
             }
         }
     }
