@@ -110,7 +110,8 @@ export class TokenfetchClient {
     const expired = hooks.onSessionExpired;
     if (expired) hooks.onSessionExpired = (e) => expired(fromEngine(e));
     this.#engine = engineCall(() => new Engine(json, hooks));
-    if (this.#log) this.#engine.listen(true);
+    // 2: events with the headers and bodies the logger prints; 1: events only (api.on).
+    if (this.#log) this.#engine.listen(2);
     this.auth = new Auth(this.#engine);
     this.interceptors = { request: new InterceptorManager(), response: new InterceptorManager() };
   }
@@ -148,10 +149,10 @@ export class TokenfetchClient {
     opt.func("on(listener)", listener);
     const entry = { type, listener };
     this.#listeners.push(entry);
-    this.#engine.listen(true);
+    if (!this.#log) this.#engine.listen(1);
     return () => {
       this.#listeners = this.#listeners.filter((l) => l !== entry);
-      this.#engine.listen(this.#listeners.length > 0 || !!this.#log);
+      if (!this.#log) this.#engine.listen(this.#listeners.length > 0 ? 1 : 0);
     };
   }
 

@@ -17,9 +17,23 @@ const normalize = (name) =>
     .replace(/[^a-z\d]/gi, "")
     .toLowerCase();
 
+/** The UTF-8 length of `text`, without encoding it. */
+function utf8Length(text) {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2;
+      i++;
+    } else if (c >= 0x80) n += c >= 0x800 ? 2 : 1;
+  }
+  return n;
+}
+
 /** A logger for the engine's flat events; `redact`: more header and field names. */
 export function logger(redact) {
-  const extra = redact.map(normalize);
+  // (A name that normalises to nothing would match the JSON body's root.)
+  const extra = redact.map(normalize).filter(Boolean);
   const secret = (name) => {
     const n = normalize(name);
     return extra.includes(n) || WORDS.some((w) => n.includes(w));
@@ -52,12 +66,14 @@ export function logger(redact) {
   const body = (data, type) => {
     if (data === undefined) return [];
     if (data === null) return ["body: (a browser object: FormData, Blob or stream)"];
-    const size = typeof data === "number" ? data : new TextEncoder().encode(data).length;
+    const size = typeof data === "number" ? data : utf8Length(data);
     if (typeof data === "string" && size <= MAX_SHOWN_BODY) {
       if (type.includes("json")) {
         try {
-          const value = JSON.parse(data, function (k, v) {
-            return !Array.isArray(this) && secret(k) ? REDACTED : v;
+          // Numbers as they were sent where the platform gives their source text.
+          const value = JSON.parse(data, function (k, v, context) {
+            if (!Array.isArray(this) && secret(k)) return REDACTED;
+            return typeof v === "number" && context?.source && JSON.rawJSON ? JSON.rawJSON(context.source) : v;
           });
           return [`body: ${JSON.stringify(value)}`];
         } catch {}
@@ -66,8 +82,12 @@ export function logger(redact) {
     }
     return [`body: (${size} bytes)`];
   };
-  // Method and URL of each request in flight, for the lines that only carry its id.
+  // Method and URL of each request in flight, for the lines that only carry its id; its last
+  // status line.
   const names = new Map();
+  const statuses = new Map();
+  // Whole milliseconds (the engine's are fractional: 1001 ms may arrive as 1000.9999…).
+  const ms = (t) => Math.floor(t + 1e-6);
   const name = (id) => names.get(id) ?? `#${id}`;
   const print = (level, message, details = []) => {
     if (!details.length) return console[level](message);
@@ -86,13 +106,14 @@ export function logger(redact) {
         break;
       }
       case "response":
-        print("log", `← ${name(id)} ${a}${c ? ` ${c}` : ""} (${Math.floor(b)} ms)`, headers(d).out);
+        statuses.set(id, `${a}${c ? ` ${c}` : ""}`);
+        print("log", `← ${name(id)} ${statuses.get(id)} (${ms(b)} ms)`, headers(d).out);
         break;
       case "attemptFailed":
-        print("warn", `✗ ${name(id)} failed after ${Math.floor(b)} ms: ${because(a)}`);
+        print("warn", `✗ ${name(id)} failed after ${ms(b)} ms: ${because(a)}`);
         break;
       case "retry":
-        print("warn", `↻ ${name(id)} attempt ${attempt} in ${Math.floor(a)} ms (${b})`);
+        print("warn", `↻ ${name(id)} attempt ${attempt} in ${ms(a)} ms (${b})`);
         break;
       case "waitingForRefresh":
         print("log", `⏸ ${name(id)} waits for the token refresh`);
@@ -113,10 +134,11 @@ export function logger(redact) {
         print("log", `↺ ${name(id)} replayed`);
         break;
       case "finished": {
-        const label = name(id);
+        const [label, status] = [name(id), statuses.get(id)];
         names.delete(id);
-        if (b !== undefined) print("log", `✓ ${label} ${b} in ${Math.floor(a)} ms`);
-        else print("error", `✗ ${label} failed in ${Math.floor(a)} ms: ${because(c)}`);
+        statuses.delete(id);
+        if (b !== undefined) print("log", `✓ ${label} ${status?.startsWith(`${b}`) ? status : b} in ${ms(a)} ms`);
+        else print("error", `✗ ${label} failed in ${ms(a)} ms: ${because(c)}`);
       }
     }
   };

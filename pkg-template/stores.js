@@ -31,6 +31,7 @@ function guarded(what, f) {
 function webStorage(name) {
   const op = (what, f) => {
     const area = platform(name);
+    if (typeof area.getItem !== "function") throw new Error(`${name} is not a Storage`);
     return guarded(`${name}: ${what} tokens`, () => f(area));
   };
   return {
@@ -50,21 +51,21 @@ function cookies() {
   const https = () => globalThis.location?.protocol === "https:";
   const name = (key, suffix) => `${https() ? "__Host-" : ""}${key}.${suffix}`;
   const read = (key, suffix) => {
-    const all = guarded("reading cookies", () => String(platform("document").cookie ?? ""));
+    const doc = platform("document");
+    const all = guarded("reading cookies", () => String(doc.cookie ?? ""));
     const want = name(key, suffix);
     for (const pair of all.split(";")) {
       const [k, ...v] = pair.trim().split("=");
+      // A cookie of that name that does not decode is skipped (another Path may hold a good one).
       if (v.length && k === want) {
         try {
           return decodeURIComponent(v.join("="));
-        } catch {
-          return undefined;
-        }
+        } catch {}
       }
     }
   };
   const write = (key, suffix, value, maxAge) => {
-    const cookie = `${name(key, suffix)}=${encodeURIComponent(value)}; Path=/${maxAge === undefined ? "" : `; Max-Age=${maxAge}`}; SameSite=Strict${https() ? "; Secure" : ""}`;
+    const cookie = `${name(key, suffix)}=${encodeURIComponent(value).replace(/%(2B|2F|3D)/g, decodeURIComponent)}; Path=/${maxAge === undefined ? "" : `; Max-Age=${maxAge}`}; SameSite=Strict${https() ? "; Secure" : ""}`;
     const doc = platform("document");
     guarded("writing a cookie", () => (doc.cookie = cookie));
   };

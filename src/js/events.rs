@@ -4,6 +4,8 @@
 
 use crate::prelude::*;
 
+use alloc::rc::Rc;
+use core::cell::Cell;
 use core::time::Duration;
 
 use js_sys::{Array, Function};
@@ -49,8 +51,9 @@ fn body(body: &Body) -> JsValue {
     }
 }
 
-/// `[type, id, attempt, a, b, c, d, e]` for one event (`d`, `e`: what only the logger reads).
-fn flatten(event: &Event) -> Array {
+/// `[type, id, attempt, a, b, c, d, e]` for one event (`d`, `e`: what only the logger reads,
+/// there only when `details`).
+fn flatten(event: &Event, details: bool) -> Array {
     let u = JsValue::UNDEFINED;
     let (mut d, mut e) = (JsValue::UNDEFINED, JsValue::UNDEFINED);
     let (kind, id, attempt, a, b, c) = match event {
@@ -60,8 +63,10 @@ fn flatten(event: &Event) -> Array {
             replay,
             request,
         } => {
-            d = header_lines(request.headers());
-            e = body(request.body());
+            if details {
+                d = header_lines(request.headers());
+                e = body(request.body());
+            }
             (
                 "sent",
                 num(*id),
@@ -78,7 +83,9 @@ fn flatten(event: &Event) -> Array {
             headers,
             elapsed,
         } => {
-            d = header_lines(headers);
+            if details {
+                d = header_lines(headers);
+            }
             (
                 "response",
                 num(*id),
@@ -160,10 +167,10 @@ fn flatten(event: &Event) -> Array {
     out
 }
 
-/// The engine's listener (gated: JS opens it while it has listeners). A throwing sink never
-/// breaks a request.
-pub(super) fn bridge(sink: Function) -> impl Fn(&Event) + 'static {
+/// The engine's listener (gated: JS opens it while it has listeners; `details` while the
+/// logger listens). A throwing sink never breaks a request.
+pub(super) fn bridge(sink: Function, details: Rc<Cell<bool>>) -> impl Fn(&Event) + 'static {
     move |event| {
-        let _ = sink.call1(&JsValue::NULL, &flatten(event));
+        let _ = sink.call1(&JsValue::NULL, &flatten(event, details.get()));
     }
 }

@@ -42,6 +42,8 @@ pub struct Engine {
     client: Client,
     /// True while JS has event listeners; no event crosses the boundary otherwise.
     listening: Rc<Cell<bool>>,
+    /// True while the logger (`log.js`) listens: only then do events carry headers and bodies.
+    details: Rc<Cell<bool>>,
 }
 
 fn hook<T: JsCast>(hooks: &JsValue, name: &str) -> Option<T> {
@@ -54,10 +56,11 @@ fn build(config: &str, hooks: &JsValue) -> Result<Engine> {
     let value = json::parse(config).map_err(|_| bad_option("config", "is not valid JSON"))?;
     let s = Section::new("", Some(&value));
     let listening = Rc::new(Cell::new(false));
+    let details = Rc::new(Cell::new(false));
     // Set in place (the by-value setters cost more wasm); every value is checked here.
     let mut b = Client::builder();
     if let Some(sink) = hook::<Function>(hooks, "onEvent") {
-        let listener: crate::events::Listener = Rc::new(events::bridge(sink));
+        let listener: crate::events::Listener = Rc::new(events::bridge(sink, details.clone()));
         b.listeners.push((listener, Some(listening.clone())));
     }
     b.base = s.str("baseURL")?.map(str::to_string);
@@ -95,6 +98,7 @@ fn build(config: &str, hooks: &JsValue) -> Result<Engine> {
     Ok(Engine {
         client: b.build()?,
         listening,
+        details,
     })
 }
 
@@ -151,9 +155,11 @@ impl Engine {
         send::send(&self.client, args)
     }
 
-    /// Whether JS has event listeners (events are delivered only then).
-    pub fn listen(&self, on: bool) {
-        self.listening.set(on);
+    /// Whether JS listens to the events (delivered only then): 0 no, 1 yes (`api.on`), 2 yes
+    /// and the logger too (the `sent` and `response` events then carry headers and the body).
+    pub fn listen(&self, mode: u8) {
+        self.listening.set(mode > 0);
+        self.details.set(mode > 1);
     }
 
     /// The `api.auth` operations in one export (one shim, not six): `op` is

@@ -178,6 +178,10 @@ test("the cookie store: the access cookie ends at the token's exp, the refresh c
 
   const second = await inPage(async (tf, { base, key }) => {
     const make = () => tf.createClient({ baseURL: base, auth: { storage: "cookie", storageKey: key } });
+    // One that does not decode under a longer path (listed first) is skipped, not taken for none.
+    document.cookie = `${key}.at=%E0%A4%A; Path=/www`;
+    const shadowed = make().auth.getTokens();
+    document.cookie = `${key}.at=; Path=/www; Max-Age=0`;
     document.cookie = `${key}.at=%E0%A4%A; Path=/`;
     const corrupt = make().auth.getTokens();
     make().auth.clear();
@@ -188,8 +192,9 @@ test("the cookie store: the access cookie ends at the token's exp, the refresh c
         return [e.code, e.message];
       }
     })();
-    return { corrupt, cleared: document.cookie.includes(key), bad };
+    return { shadowed, corrupt, cleared: document.cookie.includes(key), bad };
   }, { base, key });
+  assert.equal(second.shadowed.accessToken, pair.accessToken, "an undecodable namesake is skipped");
   assert.equal(second.corrupt.accessToken, null, "a cookie that does not decode is no token");
   assert.equal(second.corrupt.refreshToken, pair.refreshToken);
   assert.equal(second.cleared, false);

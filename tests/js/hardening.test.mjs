@@ -167,6 +167,8 @@ test("log: the token under any header name, log.redact names, fragments; the ref
       await keyed.post("/echo?x_tenant=Q7SECRET&page=2#access_token=FRAGSECRET", { xTenant: "B1SECRET", keep: [1, { password: "B2SECRET" }] }, {
         headers: { "X-Tenant": "H1SECRET" },
       });
+      // Numbers as they were sent, not as a JS number prints them.
+      await keyed.post("/echo", '{"id":12345678901234567890,"f":1.0,"e":1E3}', { headers: { "content-type": "application/json" } });
       await keyed.get("/status/503", { retry: { limit: 1, backoff: 1 } }).catch(() => {});
       await keyed.get(`${closed}/nothing`, { retry: false }).catch(() => {});
     } finally {
@@ -181,7 +183,7 @@ test("log: the token under any header name, log.redact names, fragments; the ref
     "log: authorization: [redacted]", "log: x-key: [redacted]", "log: x-tenant: [redacted]", "x_tenant=[redacted]&page=2#…",
     'body: {"xTenant":"[redacted]","keep":[1,{"password":"[redacted]"}]}', "⟳ refreshing the token", "waits for the token refresh",
     "⟳ token refreshed (generation 1)", "/api/items replayed", "/api/items (replay with the new token)", "/api/items 200 OK (",
-    "/api/items 200 in ", "↻ ", "/status/503 attempt 2 in ", "/status/503 503 in ", "warn: ✗ GET", "/nothing failed after ", "error: ✗ GET", "/nothing failed in ",
+    "/api/items 200 OK in ", 'body: {"id":12345678901234567890,"f":1.0,"e":1E3}', "↻ ", "/status/503 attempt 2 in ", "/status/503 503 Service Unavailable in ", "warn: ✗ GET", "/nothing failed after ", "error: ✗ GET", "/nothing failed in ",
   ]) {
     assert.ok(out.includes(expected), `missing ${expected} in:\n${out}`);
   }
