@@ -5,7 +5,7 @@
 // the platform. A missing or blocked API (a worker, Node, storage disabled, quota exceeded) is
 // an `Error` the engine reports as `ERR_STORAGE`.
 
-const message = (e) => String(e?.message ?? e).slice(0, 200);
+const message = (e) => String(e?.message ?? e);
 
 /** `globalThis[name]`, or a clear error when it is missing or blocked. */
 function platform(name) {

@@ -20,18 +20,18 @@ use crate::transport::{FetchTransport, Transport};
 /// returns it, so a bad base URL or header is an `Err`, never a panic.
 #[must_use]
 pub struct ClientBuilder {
-    // pub(crate): the npm engine (`js/`) sets them in place, which is smaller in wasm than the
+    // pub(crate): the npm engine (`js/`) sets these in place, which is smaller in wasm than the
     // by-value setters.
     pub(crate) base: Option<String>,
     pub(crate) default_headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
     pub(crate) credentials: Credentials,
     pub(crate) middleware: Vec<Rc<dyn Middleware>>,
-    pub(crate) transport: Option<Rc<dyn Transport>>,
+    transport: Option<Rc<dyn Transport>>,
     pub(crate) auth: Option<(usize, AuthConfig)>,
     pub(crate) listeners: Vec<(Listener, Option<Gate>)>,
-    pub(crate) total_timeout: Option<Duration>,
-    pub(crate) error: Option<Error>,
+    total_timeout: Option<Duration>,
+    error: Option<Error>,
 }
 
 impl ClientBuilder {

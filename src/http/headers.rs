@@ -201,15 +201,19 @@ impl HeaderMap {
     }
 
     /// The headers as `name\nvalue\n` lines, the form `fetch.js` and `tokenfetch.js` take
-    /// (validated values never contain a line break).
+    /// (validated values never contain a line break). With `redact_sensitive` the values of the
+    /// headers marked sensitive are `[redacted]` (what the npm package's logger gets).
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn to_lines(&self) -> String {
+    pub(crate) fn to_lines(&self, redact_sensitive: bool) -> String {
         let mut lines = String::new();
         for (name, value) in self.iter() {
-            lines.push_str(name);
-            lines.push('\n');
-            lines.push_str(value);
-            lines.push('\n');
+            let value = match redact_sensitive && self.is_sensitive(name) {
+                true => "[redacted]",
+                false => value,
+            };
+            for part in [name, "\n", value, "\n"] {
+                lines.push_str(part);
+            }
         }
         lines
     }
@@ -260,12 +264,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn redacted_lines_hide_only_the_sensitive_values() {
+        let mut h = HeaderMap::new();
+        h.insert_sensitive("X-Key", "SECRET").unwrap();
+        h.insert("accept", "application/json").unwrap();
+        assert_eq!(
+            h.to_lines(false),
+            "x-key\nSECRET\naccept\napplication/json\n"
+        );
+        assert_eq!(
+            h.to_lines(true),
+            "x-key\n[redacted]\naccept\napplication/json\n"
+        );
+    }
+
+    #[test]
     fn lines_round_trip_in_order_with_names_lower_cased() {
         let mut h = HeaderMap::new();
         h.insert("Accept", "application/json").unwrap();
         h.append("x-a", "1").unwrap();
         h.append("x-a", "2").unwrap();
-        let lines = h.to_lines();
+        let lines = h.to_lines(false);
         assert_eq!(lines, "accept\napplication/json\nx-a\n1\nx-a\n2\n");
         let back = HeaderMap::from_lines(&lines.replace("accept", "Accept"));
         assert_eq!(

@@ -1,8 +1,7 @@
 //! The engine's lifecycle events, handed to `tokenfetch.js` as flat arrays
-//! `[type, id, attempt, a, b, c]` (it builds the event objects and keeps the listener
-//! registry). Nothing is built while no JS listener is registered.
-
-use crate::prelude::*;
+//! `[type, id, attempt, a, b, c, d, e]` (it builds the event objects and keeps the listener
+//! registry; `d`, `e` — headers and body — only for its logger). Nothing is built while no JS
+//! listener is registered.
 
 use alloc::rc::Rc;
 use core::cell::Cell;
@@ -14,7 +13,6 @@ use wasm_bindgen::prelude::*;
 use super::errors::to_js;
 use crate::body::{Body, Repr};
 use crate::events::{Event, RetryReason};
-use crate::http::headers::HeaderMap;
 
 fn ms(d: &Duration) -> JsValue {
     JsValue::from(d.as_secs_f64() * 1000.0)
@@ -22,22 +20,6 @@ fn ms(d: &Duration) -> JsValue {
 
 fn num(n: u64) -> JsValue {
     JsValue::from(n as f64)
-}
-
-/// `name\nvalue\n` lines for the logger, the values of the headers marked sensitive (the token
-/// auth attached, under whatever name) replaced: those never cross to JavaScript.
-fn header_lines(headers: &HeaderMap) -> JsValue {
-    let mut lines = String::new();
-    for (name, value) in headers.iter() {
-        let value = match headers.is_sensitive(name) {
-            true => "[redacted]",
-            false => value,
-        };
-        for part in [name, "\n", value, "\n"] {
-            lines.push_str(part);
-        }
-    }
-    JsValue::from_str(&lines)
 }
 
 /// A request body for the logger: text as it is, bytes by their size, a browser object
@@ -64,7 +46,8 @@ fn flatten(event: &Event, details: bool) -> Array {
             request,
         } => {
             if details {
-                d = header_lines(request.headers());
+                // The token auth attached (under whatever name) never crosses.
+                d = JsValue::from_str(&request.headers().to_lines(true));
                 e = body(request.body());
             }
             (
@@ -84,7 +67,7 @@ fn flatten(event: &Event, details: bool) -> Array {
             elapsed,
         } => {
             if details {
-                d = header_lines(headers);
+                d = JsValue::from_str(&headers.to_lines(true));
             }
             (
                 "response",

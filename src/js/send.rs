@@ -179,7 +179,7 @@ async fn run(
 ) -> core::result::Result<JsValue, JsValue> {
     let response = client.execute(req).await.map_err(|e| to_js(&e))?;
     let status = response.status();
-    let lines = response.headers().to_lines();
+    let lines = response.headers().to_lines(false);
     let data = cancel
         .race(read(response, kind, &on_progress))
         .await

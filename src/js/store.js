@@ -1,11 +1,10 @@
 // The engine's calls into a token store `{ get(key), set(key, json), remove(key) }` — the app's
 // own, or a built-in one from stores.js — one crossing each, the result checked here. Every
-// failure is thrown as a string saying what went wrong (the engine makes it ERR_STORAGE).
+// failure is thrown (a string saying what went wrong, or a built-in store's own error); the
+// engine makes it ERR_STORAGE.
 
-const message = (e) =>
-  Array.from(e instanceof Error ? String(e.message) : typeof e === "string" ? e : e === undefined ? "undefined" : "a non-Error value")
-    .slice(0, 200)
-    .join("");
+// (A sibling snippet: `make pkg` bundles both from wasm-bindgen's snippets directory.)
+import { errorMessage } from "../rt/fetch.js";
 
 /**
  * `store[method]` with the arguments it takes (`set` gets the access token's JWT `exp` only
@@ -23,7 +22,9 @@ export function storeCall(store, builtin, method, key, value, exp) {
   try {
     result = method !== "set" ? f.call(store, key) : builtin ? f.call(store, key, value, exp) : f.call(store, key, value);
   } catch (e) {
-    throw builtin ? message(e) : `${name} threw: ${message(e)}`;
+    // A built-in store's errors say it all already (the engine reads their message).
+    if (builtin) throw e;
+    throw `${name} threw: ${errorMessage(e)}`;
   }
   // An async store would read as "no tokens", and its rejections would go unhandled.
   if (result instanceof Promise) throw `${name} must be synchronous (it returned a Promise)`;

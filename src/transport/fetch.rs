@@ -39,7 +39,7 @@ fn js_body(body: &Repr) -> Result<Option<JsValue>> {
 
 async fn fetch(req: Request) -> Result<Response> {
     req.validate()?;
-    let headers = req.headers().to_lines();
+    let headers = req.headers().to_lines(false);
     let credentials = req.credentials().as_str();
     let timeout = req.timeout().map_or(0, clamp_millis);
     let none = JsValue::UNDEFINED;
