@@ -178,7 +178,9 @@ async fn download(
     let mut req = client
         .get("/download")
         .query([("bytes", bytes)])
-        .query([("length", "none")]);
+        .query([("length", "none")])
+        // Chunks 2 ms apart: they reach the reader one by one, never coalesced into one.
+        .query([("pace_ms", 2)]);
     if let Some(limit) = limit {
         req = req.max_body_size(limit);
     }

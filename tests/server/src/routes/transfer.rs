@@ -81,7 +81,9 @@ impl Drop for SentWatch {
 /// trust the header to enforce a size limit); `&encoding=gzip` sends them gzip-compressed
 /// (`Content-Encoding: gzip`, `Content-Length` of the compressed bytes, far fewer than N: the
 /// browser hands the client the N decoded bytes); `&random=1` makes the bytes pseudo-random
-/// instead, so that compressed they are a few bytes *more* than N.
+/// instead, so that compressed they are a few bytes *more* than N. `&pace_ms=M` (with
+/// `length=none`, at most 1000) waits M ms before each chunk after the first, so that a client
+/// sees them arrive one by one rather than coalesced in its buffer.
 pub async fn download(tenant: Tenant, q: QueryMap) -> ApiResult<Response> {
     let n: u64 = q.num("bytes", 1_000_000)?;
     if n > MAX_DOWNLOAD {
@@ -90,15 +92,22 @@ pub async fn download(tenant: Tenant, q: QueryMap) -> ApiResult<Response> {
         )));
     }
     if q.get("length") == Some("none") {
+        let pace: u64 = q.num("pace_ms", 0)?;
+        if pace > 1000 {
+            return Err(ApiError::invalid_request("pace_ms must be <= 1000"));
+        }
         let watch = SentWatch {
             tenant,
             sent: 0,
             total: n,
         };
         // The stream owns the watch: dropped early (the client left), it counts an abort.
-        let chunks = futures::stream::unfold(watch, |mut watch| async move {
+        let chunks = futures::stream::unfold(watch, move |mut watch| async move {
             if watch.sent >= watch.total {
                 return None;
+            }
+            if watch.sent > 0 && pace > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(pace)).await;
             }
             let (start, end) = (watch.sent, (watch.sent + 65_536).min(watch.total));
             let chunk: Vec<u8> = (start..end).map(|i| (i % 251) as u8).collect();
