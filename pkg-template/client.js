@@ -96,7 +96,7 @@ export class TokenfetchClient {
   #defaults;
 
   constructor(Engine, config) {
-    const { json, hooks, js } = opt.clientConfig(config);
+    const { nums, strs, retry, hooks, js } = opt.clientConfig(config);
     this.#defaults = js;
     this.#log = js.log && logger(js.log);
     hooks.onEvent = (flat) => {
@@ -109,7 +109,7 @@ export class TokenfetchClient {
     };
     const expired = hooks.onSessionExpired;
     if (expired) hooks.onSessionExpired = (e) => expired(fromEngine(e));
-    this.#engine = engineCall(() => new Engine(json, hooks));
+    this.#engine = engineCall(() => new Engine(nums, strs, retry, hooks));
     // 2: events with the headers and bodies the logger prints; 1: events only (api.on).
     if (this.#log) this.#engine.listen(2);
     this.auth = new Auth(this.#engine);

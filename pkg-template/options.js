@@ -201,36 +201,85 @@ export function transforms(name, v) {
   return list;
 }
 
+// The engine takes options in fixed places, not as JSON (src/js/config.rs: `n`, `s`, `r`; the
+// numbers must agree): numbers (NaN: not set), strings (undefined: not set), a retry policy.
+const N = {
+  timeout: 0, withCredentials: 1, dedupe: 2, maxConcurrent: 3, perSecond: 4, storage: 5, refreshBeforeExpiry: 6, crossTab: 7,
+  refreshTimeout: 8, refreshWithCredentials: 9, authStatuses: 10,
+};
+const S = {
+  baseURL: 0, headers: 1, storageKey: 2, header: 3, scheme: 4, allowedOrigins: 5, url: 6, method: 7, accessTokenField: 8,
+  refreshTokenField: 9, retryMethods: 10,
+};
+const R = ["limit", "backoff", "backoffLimit", "jitter", "maxRetryAfter", "retryOnTimeout"];
+
+/** Lines for the engine: none of `list` may hold a line break (it would split into two). */
+function lines(name, list) {
+  if (list.some((s) => /[\r\n]/.test(s))) throw badOption(name, "must not contain a line break");
+  return list.join("\n");
+}
+
 /**
- * A client config as the engine takes it: `{ json, hooks, js }` (hooks: the functions the engine
- * calls; js: what stays in JS — transforms, the params serializer and the logger's `redact` list).
+ * A checked `retry` option (from `retry`) as the engine takes it: `[numbers, methods]`
+ * (`false`: no retries; `undefined`/`null`: not set, an empty array).
+ */
+export function retryWire(r) {
+  if (r === undefined) return [new Float64Array(0), undefined];
+  if (r === false) return [Float64Array.of(0), undefined];
+  const nums = R.map((k) => (typeof r[k] === "boolean" ? +r[k] : r[k] ?? NaN));
+  nums.push(r.statusCodes?.length ?? NaN, r.afterStatusCodes?.length ?? NaN, ...(r.statusCodes ?? []), ...(r.afterStatusCodes ?? []));
+  return [Float64Array.from(nums), r.methods && lines("retry.methods", r.methods)];
+}
+
+const AUTH_STORES = [...STORAGES, "custom"];
+
+/**
+ * A client config as the engine takes it: `{ nums, strs, retry, hooks, js }`
+ * (hooks: the functions the engine calls; js: what stays in JS — transforms, the params
+ * serializer and the logger's `redact` list).
  */
 export function clientConfig(value) {
   const o = read(value, "", CLIENT_KEYS);
   const hooks = Object.create(null);
   const js = Object.create(null);
-  const out = {};
+  const nums = Array(N.authStatuses + 1).fill(NaN);
+  const strs = [];
+  let retryOption;
+  let authStatuses;
   for (const [key, v] of Object.entries(o)) {
     // `null` is "not set", as the engine reads it (never "on with the defaults").
     if (v === null) continue;
     if (key === "transformRequest" || key === "transformResponse") js[key] = transforms(key, v);
     else if (key === "paramsSerializer") js[key] = serializer(key, v);
     else if (key === "maxContentLength" || key === "maxBodyLength") js[key] = (byteLimit(key, v), v);
-    else if (key === "baseURL") out.baseURL = string(key, v);
-    else if (key === "timeout") out.timeout = millis(key, v);
-    else if (key === "headers") out.headers = headerPairs(key, v);
-    else if (key === "withCredentials" || key === "dedupe") out[key] = boolean(key, v);
-    else if (key === "auth") out.auth = auth(v, hooks);
-    else if (key === "retry") out.retry = retry(key, v);
+    else if (key === "baseURL") strs[S.baseURL] = string(key, v);
+    else if (key === "timeout") nums[N.timeout] = millis(key, v);
+    else if (key === "headers") strs[S.headers] = headerPairs(key, v).map((s) => s + "\n").join("");
+    else if (key === "withCredentials" || key === "dedupe") nums[N[key]] = +boolean(key, v);
+    else if (key === "auth") {
+      const a = auth(v, hooks);
+      nums[N.storage] = AUTH_STORES.indexOf(a.storage ?? "memory");
+      if (a.refreshBeforeExpiry !== undefined) nums[N.refreshBeforeExpiry] = a.refreshBeforeExpiry === false ? -1 : a.refreshBeforeExpiry;
+      if (a.crossTab !== undefined) nums[N.crossTab] = +a.crossTab;
+      for (const k of ["storageKey", "header", "scheme"]) strs[S[k]] = a[k];
+      if (a.allowedOrigins) strs[S.allowedOrigins] = lines("auth.allowedOrigins", a.allowedOrigins);
+      const r = a.refresh ?? {};
+      for (const k of ["url", "method", "accessTokenField", "refreshTokenField"]) strs[S[k]] = r[k];
+      if (r.timeout !== undefined) nums[N.refreshTimeout] = r.timeout;
+      if (r.withCredentials !== undefined) nums[N.refreshWithCredentials] = +r.withCredentials;
+      if (a.statusCodes) authStatuses = a.statusCodes;
+    } else if (key === "retry") retryOption = retry(key, v);
     else if (key === "rateLimit") {
       const r = read(v, key, ["maxConcurrent", "perSecond"]);
-      out.rateLimit = {};
-      if (r.maxConcurrent !== undefined) out.rateLimit.maxConcurrent = number("rateLimit.maxConcurrent", r.maxConcurrent, 1, 10_000, true);
-      if (r.perSecond !== undefined) out.rateLimit.perSecond = number("rateLimit.perSecond", r.perSecond, 0.001, 1_000_000, false);
+      if (r.maxConcurrent !== undefined) nums[N.maxConcurrent] = number("rateLimit.maxConcurrent", r.maxConcurrent, 1, 10_000, true);
+      if (r.perSecond !== undefined) nums[N.perSecond] = number("rateLimit.perSecond", r.perSecond, 0.001, 1_000_000, false);
     } else if (key === "log") {
       if (v === true) js.log = [];
       else if (v !== false) js.log = strings("log.redact", read(v, "log", ["redact"]).redact ?? []);
     }
   }
-  return { json: JSON.stringify(out), hooks, js };
+  if (authStatuses) nums.splice(N.authStatuses, 1, authStatuses.length, ...authStatuses);
+  const [retryNums, retryMethods] = retryWire(retryOption);
+  strs[S.retryMethods] = retryMethods;
+  return { nums: Float64Array.from(nums), strs, retry: retryNums, hooks, js };
 }

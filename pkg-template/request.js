@@ -96,14 +96,14 @@ export function engineArgs(c) {
   let flags = c.skipAuth !== undefined && opt.boolean("skipAuth", c.skipAuth) ? 1 : 0;
   if (c.dedupe !== undefined) flags |= opt.boolean("dedupe", c.dedupe) ? 6 : 2;
   if (c.withCredentials !== undefined) flags |= opt.boolean("withCredentials", c.withCredentials) ? 24 : 8;
-  const retry = c.retry == null ? undefined : JSON.stringify(opt.retry("retry", c.retry));
+  const [retry, retryMethods] = opt.retryWire(c.retry == null ? undefined : opt.retry("retry", c.retry));
   if (c.signal !== undefined && !(typeof AbortSignal === "function" && c.signal instanceof AbortSignal)) {
     throw badOption("signal", "must be an AbortSignal");
   }
   const type = c.responseType ?? "json";
   if (!(type in READ)) throw badOption("responseType", "must be json, text, blob, arraybuffer or stream");
   if (c.validateStatus !== undefined && c.validateStatus !== null) opt.func("validateStatus", c.validateStatus);
-  return [method, url, lines, data, kind, timeout, flags, retry, c.signal, READ[type], opt.byteLimit("maxContentLength", c.maxContentLength), c.onDownloadProgress, c.onUploadProgress];
+  return [method, url, lines, data, kind, timeout, flags, retry, retryMethods, c.signal, READ[type], opt.byteLimit("maxContentLength", c.maxContentLength), c.onDownloadProgress, c.onUploadProgress];
 }
 
 /**

@@ -240,9 +240,9 @@ async fn call_endpoint(
         return Err(garbage("more than 64 KiB"));
     }
     if !status.is_success() {
-        let code = json::parse(&text)
+        let code = json::string_at(&text, "error")
             .ok()
-            .and_then(|v| v.path("error").and_then(|e| e.as_str()).map(str::to_string))
+            .flatten()
             .filter(|c| c.len() <= 64 && c.bytes().all(|b| b.is_ascii_graphic()));
         let error = Error::new(
             Kind::Status(status),
@@ -253,14 +253,9 @@ async fn call_endpoint(
         );
         return Err(classify(error));
     }
-    let value = json::parse(&text).map_err(|_| garbage("something that is not JSON"))?;
-    let field = |path: &str| {
-        value
-            .path(path)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    let access = field(&endpoint.access_field).ok_or_else(|| {
+    let not_json = |_| garbage("something that is not JSON");
+    let access = json::string_at(&text, &endpoint.access_field).map_err(not_json)?;
+    let access = access.ok_or_else(|| {
         garbage(&crate::text::concat(&[
             "no `",
             &endpoint.access_field,
@@ -269,7 +264,9 @@ async fn call_endpoint(
     })?;
     let tokens = Tokens::new(
         access,
-        field(&endpoint.refresh_field).or_else(|| old_refresh.map(str::to_string)),
+        json::string_at(&text, &endpoint.refresh_field)
+            .map_err(not_json)?
+            .or_else(|| old_refresh.map(str::to_string)),
     );
     tokens
         .validate()

@@ -39,7 +39,7 @@ pub(crate) fn expires_at(token: &str) -> Option<f64> {
     }
     let bytes = base64url_decode(payload)?;
     let text = core::str::from_utf8(&bytes).ok()?;
-    json::parse(text).ok()?.path("exp")?.as_f64()
+    json::number_at(text, "exp").ok()?
 }
 
 #[cfg(test)]

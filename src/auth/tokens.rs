@@ -116,16 +116,10 @@ pub(crate) fn to_json(tokens: &Tokens) -> String {
 /// Parse what [`to_json`] wrote; anything else (corrupt, edited, truncated) is `None`.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn from_json(text: &str) -> Option<Tokens> {
-    let value = crate::http::json::parse(text).ok()?;
-    let field = |name| {
-        value
-            .path(name)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
+    let field = |name| crate::http::json::string_at(text, name).ok();
     let tokens = Tokens {
-        access_token: field("access_token"),
-        refresh_token: field("refresh_token"),
+        access_token: field("access_token")?,
+        refresh_token: field("refresh_token")?,
     };
     tokens.validate().ok().map(|()| tokens)
 }

@@ -1,6 +1,7 @@
 //! The `auth` option: a token store (a built-in one by name, or the app's `{ get, set, remove }`),
 //! the refresh endpoint or function, and the session-expired callback. The names and types were
-//! checked by `tokenfetch.js`; the functions arrive as hooks beside the JSON.
+//! checked by `options.js`; the values arrive in fixed places (`config.rs`), the functions as
+//! hooks beside them.
 
 use crate::prelude::*;
 
@@ -9,14 +10,14 @@ use alloc::rc::Rc;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::config::{bad_option, Section};
+use super::config::{bad_option, millis, n, s, Nums, MAX_MS};
 use super::errors::{from_js, to_js};
+use super::string;
 use crate::auth::{AuthConfig, MemoryStore, RefreshEndpoint, SessionChange, TokenStore, Tokens};
 use crate::error::{Error, Kind, Result};
-use crate::http::json::Value;
 use crate::text::concat;
 
-/// The JS functions that go with the `auth` JSON.
+/// The JS functions that go with the `auth` option.
 pub(super) struct Hooks {
     pub storage: Option<Object>,
     pub refresh: Option<Function>,
@@ -78,42 +79,41 @@ impl TokenStore for JsStore {
     }
 }
 
-fn store(s: &Section, storage: Option<Object>) -> Result<Rc<dyn TokenStore>> {
-    let key = s.str("storageKey")?.unwrap_or("tokenfetch");
-    let kind = s.str("storage")?.unwrap_or("memory");
+/// The store numbered `kind` (`config::n::STORAGE`: 0 memory, 1 `localStorage`,
+/// 2 `sessionStorage`, 3 cookie, 4 the app's own `storage` hook).
+fn store(kind: u8, key: Option<String>, storage: Option<Object>) -> Result<Rc<dyn TokenStore>> {
+    let key = key.unwrap_or_else(|| "tokenfetch".to_string());
     // sessionStorage is the tab's own; localStorage and cookies are the origin's.
     let shared = match kind {
-        "memory" => return Ok(Rc::new(MemoryStore::new())),
-        "localStorage" | "cookie" => Some(concat(&[kind, ":", key])),
-        "sessionStorage" | "custom" => None,
-        _ => return Err(bad_option("auth.storage", "is not a known storage")),
+        0 => return Ok(Rc::new(MemoryStore::new())),
+        1 => Some(concat(&["localStorage:", &key])),
+        3 => Some(concat(&["cookie:", &key])),
+        _ => None,
     };
     let target = storage.ok_or_else(|| bad_option("auth.storage", "needs get, set and remove"))?;
     Ok(Rc::new(JsStore {
         target: target.into(),
-        key: key.to_string(),
-        builtin: kind != "custom",
+        key,
+        builtin: kind != 4,
         shared,
     }))
 }
 
-fn refresh_endpoint(value: &Value, body: Option<Function>) -> Result<RefreshEndpoint> {
-    let s = Section::new("auth.refresh", Some(value));
-    let url = s
-        .str("url")?
-        .ok_or_else(|| bad_option("auth.refresh.url", "is required"))?;
+fn refresh_endpoint(
+    url: String,
+    strs: &[JsValue],
+    v: Nums,
+    body: Option<Function>,
+) -> RefreshEndpoint {
     // Set in place (the by-value setters cost more wasm).
-    let mut endpoint = RefreshEndpoint::new(url);
-    if let Some(method) = s.str("method")? {
-        endpoint.method = crate::Method::from_str(method)?;
+    let mut endpoint = RefreshEndpoint::new(&url);
+    if let Some(field) = string(strs, s::ACCESS_FIELD) {
+        endpoint.access_field = field;
     }
-    if let Some(field) = s.str("accessTokenField")? {
-        endpoint.access_field = field.to_string();
+    if let Some(field) = string(strs, s::REFRESH_FIELD) {
+        endpoint.refresh_field = field;
     }
-    if let Some(field) = s.str("refreshTokenField")? {
-        endpoint.refresh_field = field.to_string();
-    }
-    if let Some(on) = s.bool("withCredentials")? {
+    if let Some(on) = v.flag(n::REFRESH_WITH_CREDENTIALS) {
         endpoint.cookie = on;
     }
     if let Some(body) = body {
@@ -133,7 +133,7 @@ fn refresh_endpoint(value: &Value, body: Option<Function>) -> Result<RefreshEndp
                 .ok_or_else(|| Error::new(Kind::Body, "auth.refresh.body must return JSON data"))
         }));
     }
-    Ok(endpoint)
+    endpoint
 }
 
 fn field(value: &JsValue, name: &str) -> Option<String> {
@@ -171,38 +171,47 @@ fn refresh_with(config: AuthConfig, f: Function) -> AuthConfig {
     })
 }
 
-/// The `auth` option.
-pub(super) fn auth_config(value: &Value, hooks: Hooks) -> Result<AuthConfig> {
-    let s = Section::new("auth", Some(value));
+/// The `auth` option (its places in `nums` and `strs`: `config::n`, `config::s`).
+pub(super) fn auth_config(v: Nums, strs: &[JsValue], hooks: Hooks) -> Result<AuthConfig> {
     // Set in place (the by-value setters cost more wasm); the values are checked here.
     let mut config = AuthConfig::new();
-    config.store = store(&s, hooks.storage)?;
-    if let Some(header) = s.str("header")? {
-        config.header = header.to_string();
+    let kind = v
+        .number(n::STORAGE, "auth.storage", 0.0, 4.0, true)?
+        .unwrap_or(0.0);
+    config.store = store(kind as u8, string(strs, s::STORAGE_KEY), hooks.storage)?;
+    if let Some(header) = string(strs, s::HEADER) {
+        config.header = header;
     }
-    if let Some(scheme) = s.str("scheme")? {
-        config.scheme = scheme.to_string();
+    if let Some(scheme) = string(strs, s::SCHEME) {
+        config.scheme = scheme;
     }
-    if let Some(statuses) = s.statuses("statusCodes")? {
+    let mut at = n::AUTH_STATUSES + 1;
+    if let Some(statuses) = v.statuses(n::AUTH_STATUSES, &mut at, "auth.statusCodes")? {
         config.statuses = statuses;
     }
-    match s.get("refreshBeforeExpiry") {
-        Some(v) if v.as_bool() == Some(false) => config.skew = None,
+    match v.get(n::REFRESH_BEFORE_EXPIRY) {
+        Some(secs) if secs == -1.0 => config.skew = None,
         Some(_) => {
-            let secs = s.number(
-                "refreshBeforeExpiry",
+            let secs = v.number(
+                n::REFRESH_BEFORE_EXPIRY,
+                "auth.refreshBeforeExpiry",
                 0.0,
-                super::config::MAX_MS / 1000.0,
+                MAX_MS / 1000.0,
                 false,
             )?;
             config.skew = secs.map(crate::rt::time::saturating_secs);
         }
         None => {}
     }
-    if let Some(origins) = s.strings("allowedOrigins")? {
-        config.allowed_origins = Some(origins.iter().map(|o| o.to_string()).collect());
+    if let Some(origins) = string(strs, s::ALLOWED_ORIGINS) {
+        config.allowed_origins = Some(
+            crate::text::split_byte(&origins, b'\n')
+                .filter(|o| !o.is_empty())
+                .map(str::to_string)
+                .collect(),
+        );
     }
-    if let Some(on) = s.bool("crossTab")? {
+    if let Some(on) = v.flag(n::CROSS_TAB) {
         config.cross_tab = on;
     }
     if let Some(callback) = hooks.on_change {
@@ -215,19 +224,23 @@ pub(super) fn auth_config(value: &Value, hooks: Hooks) -> Result<AuthConfig> {
             let _ = callback.call1(&JsValue::NULL, &to_js(error));
         }));
     }
-    match (s.get("refresh"), hooks.refresh) {
+    match (string(strs, s::REFRESH_URL), hooks.refresh) {
         (_, Some(f)) => config = refresh_with(config, f),
-        (Some(endpoint), None) => {
-            let timeout = Section::new("auth.refresh", Some(endpoint)).number(
-                "timeout",
+        (Some(url), None) => {
+            if let Some(ms) = v.number(
+                n::REFRESH_TIMEOUT,
+                "auth.refresh.timeout",
                 1.0,
-                super::config::MAX_MS,
+                MAX_MS,
                 false,
-            )?;
-            if let Some(ms) = timeout {
-                config.refresh_timeout = super::config::millis(ms);
+            )? {
+                config.refresh_timeout = millis(ms);
             }
-            config = config.refresh_endpoint(refresh_endpoint(endpoint, hooks.refresh_body)?);
+            let mut endpoint = refresh_endpoint(url, strs, v, hooks.refresh_body);
+            if let Some(method) = string(strs, s::REFRESH_METHOD) {
+                endpoint.method = crate::Method::from_str(&method)?;
+            }
+            config = config.refresh_endpoint(endpoint);
         }
         (None, None) => {}
     }

@@ -1,19 +1,75 @@
-//! The client configuration `tokenfetch.js` hands over: one JSON text, already validated and
-//! normalised there (names, types, ranges). It is checked again here, because nothing that
-//! crosses the boundary may make the engine panic: every number is range-checked before it
-//! becomes a `Duration` or a count.
+//! The client configuration `tokenfetch.js` hands over, in fixed places rather than as JSON (no
+//! JSON reader, no names to look up: −N KB of wasm): numbers in one `Float64Array` (`NaN`:
+//! not set), strings in one array (`undefined`: not set), the retry policy in a `Float64Array`
+//! of its own (also sent per request). `options.js` validated and normalised every value; it is
+//! checked again here, because nothing that crosses the boundary may make the engine panic:
+//! every number is range-checked before it becomes a `Duration` or a count.
+//!
+//! The places are constants here and in `pkg-template/options.js` (`N`, `S`, `R`), which
+//! must agree.
 
 use crate::prelude::*;
 
 use core::time::Duration;
 
 use crate::error::{Error, Kind, Result};
-use crate::http::json::Value;
 use crate::middleware::RateLimit;
 use crate::{Method, RetryPolicy};
 
 /// The longest time any option may name: `setTimeout`'s limit, 2^31 − 1 ms.
 pub(super) const MAX_MS: f64 = crate::rt::time::MAX_DELAY.as_millis() as f64;
+
+/// Places in the numbers (`options.js`: `N`).
+pub(super) mod n {
+    pub const TIMEOUT: usize = 0;
+    pub const WITH_CREDENTIALS: usize = 1;
+    pub const DEDUPE: usize = 2;
+    pub const MAX_CONCURRENT: usize = 3;
+    pub const PER_SECOND: usize = 4;
+    /// The `auth` option's store: 0 memory, 1 `localStorage`, 2 `sessionStorage`, 3 cookie,
+    /// 4 the app's own; `NaN`: no `auth` option.
+    pub const STORAGE: usize = 5;
+    /// Seconds, or −1 for `false`.
+    pub const REFRESH_BEFORE_EXPIRY: usize = 6;
+    pub const CROSS_TAB: usize = 7;
+    pub const REFRESH_TIMEOUT: usize = 8;
+    pub const REFRESH_WITH_CREDENTIALS: usize = 9;
+    /// How many `auth.statusCodes` follow (`NaN`: the default).
+    pub const AUTH_STATUSES: usize = 10;
+}
+
+/// Places in the strings (`options.js`: `S`).
+pub(super) mod s {
+    pub const BASE_URL: usize = 0;
+    /// `name\nvalue\n` lines.
+    pub const HEADERS: usize = 1;
+    pub const STORAGE_KEY: usize = 2;
+    pub const HEADER: usize = 3;
+    pub const SCHEME: usize = 4;
+    /// One origin per line.
+    pub const ALLOWED_ORIGINS: usize = 5;
+    pub const REFRESH_URL: usize = 6;
+    pub const REFRESH_METHOD: usize = 7;
+    pub const ACCESS_FIELD: usize = 8;
+    pub const REFRESH_FIELD: usize = 9;
+    /// The retry policy's methods, one per line.
+    pub const RETRY_METHODS: usize = 10;
+}
+
+/// Places in a retry policy (`options.js`: `R`); the status lists follow them.
+mod r {
+    pub const LIMIT: usize = 0;
+    pub const BACKOFF: usize = 1;
+    pub const BACKOFF_LIMIT: usize = 2;
+    pub const JITTER: usize = 3;
+    pub const MAX_RETRY_AFTER: usize = 4;
+    pub const RETRY_ON_TIMEOUT: usize = 5;
+    /// How many `statusCodes` follow the fixed places (`NaN`: the default).
+    pub const STATUSES: usize = 6;
+    /// How many `afterStatusCodes` follow those (`NaN`: the default).
+    pub const AFTER_STATUSES: usize = 7;
+    pub const FIXED: usize = 8;
+}
 
 /// A checked number of milliseconds (`0..=MAX_MS`) as a `Duration`, rounded up to whole
 /// milliseconds, so that a tiny positive time is 1 ms, never zero ("none").
@@ -23,184 +79,153 @@ pub(super) fn millis(ms: f64) -> Duration {
 
 /// `ERR_BAD_OPTION` naming `option`.
 pub(super) fn bad_option(option: &str, why: &str) -> Error {
-    let mut message = String::from("option `");
-    message.push_str(option);
-    message.push_str("` ");
-    message.push_str(why);
-    Error::new(Kind::Builder, message)
+    Error::new(
+        Kind::Builder,
+        crate::text::concat(&["option `", option, "` ", why]),
+    )
 }
 
-/// A JSON object's members, read by name.
-pub(super) struct Section<'a> {
-    name: &'a str,
-    value: Option<&'a Value>,
-}
+/// Numbers in fixed places; `NaN` (or a place past the end) is "not set".
+#[derive(Clone, Copy)]
+pub(super) struct Nums<'a>(pub &'a [f64]);
 
-// Natively (unit tests) not every reader is used.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-impl<'a> Section<'a> {
-    pub fn new(name: &'a str, value: Option<&'a Value>) -> Self {
-        Section { name, value }
+impl Nums<'_> {
+    pub fn get(self, at: usize) -> Option<f64> {
+        self.0.get(at).copied().filter(|v| !v.is_nan())
     }
 
-    pub fn get(&self, key: &str) -> Option<&'a Value> {
-        match self.value? {
-            Value::Object(members) => members
-                .iter()
-                .rfind(|(k, _)| k == key)
-                .map(|(_, v)| v)
-                .filter(|v| **v != Value::Null),
-            _ => None,
-        }
-    }
-
-    fn bad(&self, key: &str, why: &str) -> Error {
-        let mut name = String::from(self.name);
-        if !name.is_empty() {
-            name.push('.');
-        }
-        name.push_str(key);
-        bad_option(&name, why)
-    }
-
-    pub fn str(&self, key: &str) -> Result<Option<&'a str>> {
-        match self.get(key) {
+    /// A number in `min..=max` (and whole, if `whole`), or `ERR_BAD_OPTION` naming `name`.
+    pub fn number(
+        self,
+        at: usize,
+        name: &str,
+        min: f64,
+        max: f64,
+        whole: bool,
+    ) -> Result<Option<f64>> {
+        match self.get(at) {
             None => Ok(None),
-            Some(v) => v
-                .as_str()
-                .map(Some)
-                .ok_or_else(|| self.bad(key, "must be a string")),
-        }
-    }
-
-    pub fn bool(&self, key: &str) -> Result<Option<bool>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) => v
-                .as_bool()
-                .map(Some)
-                .ok_or_else(|| self.bad(key, "must be true or false")),
-        }
-    }
-
-    /// A number in `min..=max` (and whole, if `whole`).
-    pub fn number(&self, key: &str, min: f64, max: f64, whole: bool) -> Result<Option<f64>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) => match v.as_f64() {
-                Some(n) if n >= min && n <= max && (!whole || crate::float::fract(n) == 0.0) => {
-                    Ok(Some(n))
-                }
-                _ => Err(self.bad(key, "is out of range")),
-            },
+            Some(v) if v >= min && v <= max && (!whole || crate::float::fract(v) == 0.0) => {
+                Ok(Some(v))
+            }
+            Some(_) => Err(bad_option(name, "is out of range")),
         }
     }
 
     /// Milliseconds in `0..=MAX_MS` (see [`millis`]).
-    pub fn millis(&self, key: &str) -> Result<Option<Duration>> {
-        Ok(self.number(key, 0.0, MAX_MS, false)?.map(millis))
+    pub fn millis(self, at: usize, name: &str) -> Result<Option<Duration>> {
+        Ok(self.number(at, name, 0.0, MAX_MS, false)?.map(millis))
     }
 
-    pub fn strings(&self, key: &str) -> Result<Option<Vec<&'a str>>> {
-        let Some(v) = self.get(key) else {
-            return Ok(None);
-        };
-        let bad = || self.bad(key, "must be an array of strings");
-        let mut out = Vec::new();
-        for item in v.as_array().ok_or_else(bad)? {
-            out.push(item.as_str().ok_or_else(bad)?);
-        }
-        Ok(Some(out))
+    /// 0 is false, anything else true.
+    pub fn flag(self, at: usize) -> Option<bool> {
+        self.get(at).map(|v| v != 0.0)
     }
 
-    pub fn statuses(&self, key: &str) -> Result<Option<Vec<u16>>> {
-        let Some(v) = self.get(key) else {
+    /// The list of HTTP statuses whose length is at `count`, starting at `*from` (which moves
+    /// past it); `None` when the length is not set.
+    pub fn statuses(self, count: usize, from: &mut usize, name: &str) -> Result<Option<Vec<u16>>> {
+        let Some(len) = self.number(count, name, 0.0, 600.0, true)? else {
             return Ok(None);
         };
-        let bad = || self.bad(key, "must be an array of HTTP status numbers");
         let mut out = Vec::new();
-        for item in v.as_array().ok_or_else(bad)? {
-            match item.as_f64() {
-                Some(n) if (100.0..=599.0).contains(&n) && crate::float::fract(n) == 0.0 => {
-                    out.push(n as u16)
+        for _ in 0..len as usize {
+            match self.get(*from) {
+                Some(v) if (100.0..=599.0).contains(&v) && crate::float::fract(v) == 0.0 => {
+                    out.push(v as u16)
                 }
-                _ => return Err(bad()),
+                _ => return Err(bad_option(name, "must be HTTP status numbers")),
             }
+            *from += 1;
         }
         Ok(Some(out))
     }
 }
 
-/// The `retry` option: `false`, or an object of ky's settings (times in ms).
-pub(super) fn retry_policy(value: &Value, name: &str) -> Result<RetryPolicy> {
-    if value.as_bool() == Some(false) {
-        return Ok(RetryPolicy::none());
+/// The retry policy in `nums` (empty: `None`, not set); `methods`: one per line.
+pub(super) fn retry_policy(nums: &[f64], methods: Option<&str>) -> Result<Option<RetryPolicy>> {
+    if nums.is_empty() {
+        return Ok(None);
     }
-    let s = Section::new(name, Some(value));
+    let v = Nums(nums);
     // Set in place (the by-value setters cost more wasm); the values are checked here.
     let mut policy = RetryPolicy::new();
-    if let Some(limit) = s.number("limit", 0.0, 100.0, true)? {
+    if let Some(limit) = v.number(r::LIMIT, "retry.limit", 0.0, 100.0, true)? {
         policy.limit = limit as u32;
     }
-    if let Some(methods) = s.strings("methods")? {
-        let methods = methods
-            .iter()
-            .map(|m| Method::from_str(m))
-            .collect::<Result<Vec<_>>>()?;
+    if let Some(methods) = methods {
+        let mut list = Vec::new();
+        for m in crate::text::split_byte(methods, b'\n').filter(|m| !m.is_empty()) {
+            list.push(Method::from_str(m)?);
+        }
         // Listing POST or PATCH is the opt-in: they get a stable Idempotency-Key.
-        policy.non_idempotent = methods
+        policy.non_idempotent = list
             .iter()
             .any(|m| *m == Method::POST || *m == Method::PATCH);
-        policy.methods = methods;
+        policy.methods = list;
     }
-    if let Some(statuses) = s.statuses("statusCodes")? {
+    let mut at = r::FIXED;
+    if let Some(statuses) = v.statuses(r::STATUSES, &mut at, "retry.statusCodes")? {
         policy.statuses = statuses;
     }
-    if let Some(statuses) = s.statuses("afterStatusCodes")? {
+    if let Some(statuses) = v.statuses(r::AFTER_STATUSES, &mut at, "retry.afterStatusCodes")? {
         policy.after_statuses = statuses;
     }
-    if let Some(d) = s.millis("backoff")? {
+    if let Some(d) = v.millis(r::BACKOFF, "retry.backoff")? {
         policy.backoff = d;
     }
-    if let Some(d) = s.millis("backoffLimit")? {
+    if let Some(d) = v.millis(r::BACKOFF_LIMIT, "retry.backoffLimit")? {
         policy.backoff_limit = Some(d);
     }
-    if let Some(on) = s.bool("jitter")? {
+    if let Some(on) = v.flag(r::JITTER) {
         policy.jitter = on;
     }
-    if let Some(d) = s.millis("maxRetryAfter")? {
+    if let Some(d) = v.millis(r::MAX_RETRY_AFTER, "retry.maxRetryAfter")? {
         policy.max_retry_after = d;
     }
-    if let Some(on) = s.bool("retryOnTimeout")? {
+    if let Some(on) = v.flag(r::RETRY_ON_TIMEOUT) {
         policy.retry_on_timeout = on;
     }
-    Ok(policy)
+    Ok(Some(policy))
 }
 
-/// The `rateLimit` option.
-pub(super) fn rate_limit(value: &Value) -> Result<RateLimit> {
-    let s = Section::new("rateLimit", Some(value));
+/// The `rateLimit` option, if either limit is set.
+pub(super) fn rate_limit(v: Nums) -> Result<Option<RateLimit>> {
+    let concurrent = v.number(
+        n::MAX_CONCURRENT,
+        "rateLimit.maxConcurrent",
+        1.0,
+        10_000.0,
+        true,
+    )?;
+    let rate = v.number(
+        n::PER_SECOND,
+        "rateLimit.perSecond",
+        0.001,
+        1_000_000.0,
+        false,
+    )?;
+    if concurrent.is_none() && rate.is_none() {
+        return Ok(None);
+    }
     let mut limit = RateLimit::new();
-    if let Some(n) = s.number("maxConcurrent", 1.0, 10_000.0, true)? {
+    if let Some(n) = concurrent {
         limit = limit.max_concurrent(n as usize)?;
     }
-    if let Some(rate) = s.number("perSecond", 0.001, 1_000_000.0, false)? {
+    if let Some(rate) = rate {
         limit = limit.per_second(rate)?;
     }
-    Ok(limit)
+    Ok(Some(limit))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::json;
 
-    fn value(text: &str) -> Value {
-        json::parse(text).unwrap()
-    }
-
-    fn refused<T: core::fmt::Debug>(result: Result<T>, option: &str) {
-        let error = result.unwrap_err();
+    fn refused<T>(result: Result<T>, option: &str) {
+        let Err(error) = result else {
+            panic!("{option} should be refused");
+        };
         assert_eq!(error.kind(), Kind::Builder);
         assert!(
             error.to_string().contains(option),
@@ -209,42 +234,55 @@ mod tests {
     }
 
     #[test]
-    fn lists_are_read_whole_or_refused() {
-        let v = value(
-            r#"{"m":["GET","put"],"s":[200,503],"bad":["a",1],"frac":[200.5],"low":[99],"no":"x"}"#,
+    fn numbers_are_range_checked() {
+        let v = Nums(&[
+            1e300,
+            -1.0,
+            1e-300,
+            1500.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::MAX,
+        ]);
+        refused(v.millis(0, "huge"), "huge");
+        refused(v.millis(1, "neg"), "neg");
+        assert_eq!(v.millis(2, "tiny").unwrap(), Some(Duration::from_millis(1)));
+        assert_eq!(
+            v.millis(3, "ok").unwrap(),
+            Some(Duration::from_millis(1500))
         );
-        let s = Section::new("retry", Some(&v));
-        assert_eq!(s.strings("m").unwrap(), Some(vec!["GET", "put"]));
-        assert_eq!(s.strings("missing").unwrap(), None);
-        refused(s.strings("bad"), "retry.bad");
-        refused(s.strings("no"), "retry.no");
-        assert_eq!(s.statuses("s").unwrap(), Some(vec![200, 503]));
-        refused(s.statuses("frac"), "retry.frac");
-        refused(s.statuses("low"), "retry.low");
-        refused(s.statuses("no"), "retry.no");
+        assert_eq!(v.millis(4, "nan").unwrap(), None, "NaN is not set");
+        assert_eq!(v.millis(99, "past the end").unwrap(), None);
+        refused(v.millis(5, "inf"), "inf");
+        refused(v.millis(6, "max"), "max");
+        refused(v.number(3, "whole", 0.0, 100.0, true), "whole");
+        assert_eq!(Nums(&[0.0, 1.0]).flag(0), Some(false));
+        assert_eq!(Nums(&[0.0, 1.0]).flag(1), Some(true));
     }
 
     #[test]
-    fn numbers_are_range_checked() {
-        let v = value(r#"{"huge":1e300,"neg":-1,"tiny":1e-300,"ok":1500,"str":"1"}"#);
-        let s = Section::new("", Some(&v));
-        refused(s.millis("huge"), "huge");
-        refused(s.millis("neg"), "neg");
-        refused(s.millis("str"), "str");
-        assert_eq!(s.millis("tiny").unwrap(), Some(Duration::from_millis(1)));
-        assert_eq!(s.millis("ok").unwrap(), Some(Duration::from_millis(1500)));
-        refused(s.number("ok", 0.0, 100.0, true), "ok");
+    fn status_lists_are_read_whole_or_refused() {
+        let mut at = 2;
+        let v = Nums(&[2.0, 1.0, 500.0, 503.0, 429.0]);
+        assert_eq!(v.statuses(0, &mut at, "a").unwrap(), Some(vec![500, 503]));
+        assert_eq!(v.statuses(1, &mut at, "b").unwrap(), Some(vec![429]));
+        assert_eq!(at, 5);
+        assert_eq!(Nums(&[f64::NAN]).statuses(0, &mut 1, "c").unwrap(), None);
+        assert_eq!(Nums(&[0.0]).statuses(0, &mut 1, "d").unwrap(), Some(vec![]));
+        refused(Nums(&[1.0, 200.5]).statuses(0, &mut 1, "frac"), "frac");
+        refused(Nums(&[1.0, 99.0]).statuses(0, &mut 1, "low"), "low");
+        refused(Nums(&[2.0, 200.0]).statuses(0, &mut 1, "short"), "short");
+        refused(Nums(&[1e10]).statuses(0, &mut 1, "long"), "long");
     }
 
     #[test]
     fn the_retry_option() {
+        let nan = f64::NAN;
         let policy = retry_policy(
-            &value(
-                r#"{"limit":3,"methods":["GET","POST"],"statusCodes":[500],"afterStatusCodes":[503],
-                "backoff":10,"backoffLimit":100,"jitter":true,"maxRetryAfter":1000,"retryOnTimeout":true}"#,
-            ),
-            "retry",
+            &[3.0, 10.0, 100.0, 1.0, 1000.0, 1.0, 1.0, 1.0, 500.0, 503.0],
+            Some("GET\nPOST\n"),
         )
+        .unwrap()
         .unwrap();
         assert_eq!(policy.limit, 3);
         assert_eq!(policy.methods, vec![Method::GET, Method::POST]);
@@ -260,24 +298,24 @@ mod tests {
         assert_eq!(policy.backoff_limit, Some(Duration::from_millis(100)));
         assert_eq!(policy.max_retry_after, Duration::from_millis(1000));
         assert!(policy.jitter && policy.retry_on_timeout);
-        assert_eq!(retry_policy(&value("false"), "retry").unwrap().limit, 0);
+        assert!(retry_policy(&[], None).unwrap().is_none(), "empty: not set");
+        let defaults = retry_policy(&[nan], None).unwrap().unwrap();
+        assert_eq!((defaults.limit, defaults.statuses.len()), (2, 7));
+        assert_eq!(retry_policy(&[0.0], None).unwrap().unwrap().limit, 0);
+        refused(retry_policy(&[1e10], None), "retry.limit");
+        refused(retry_policy(&[nan, 1e300], None), "retry.backoff");
         refused(
-            retry_policy(&value(r#"{"limit":1e10}"#), "retry"),
-            "retry.limit",
+            retry_policy(&[nan, nan, f64::MAX], None),
+            "retry.backoffLimit",
         );
-        refused(
-            retry_policy(&value(r#"{"backoff":1e300}"#), "retry"),
-            "retry.backoff",
-        );
-        let bad_method = retry_policy(&value(r#"{"methods":["GE T"]}"#), "retry").unwrap_err();
+        let bad_method = retry_policy(&[nan], Some("GE T")).unwrap_err();
         assert_eq!(bad_method.kind(), Kind::InvalidMethod);
-        refused(
-            rate_limit(&value(r#"{"perSecond":1e-300}"#)),
-            "rateLimit.perSecond",
-        );
-        refused(
-            rate_limit(&value(r#"{"maxConcurrent":0}"#)),
-            "rateLimit.maxConcurrent",
-        );
+        let mut rate = [nan; 5];
+        rate[n::PER_SECOND] = 1e-300;
+        refused(rate_limit(Nums(&rate)), "rateLimit.perSecond");
+        rate[n::PER_SECOND] = nan;
+        rate[n::MAX_CONCURRENT] = 0.0;
+        refused(rate_limit(Nums(&rate)), "rateLimit.maxConcurrent");
+        assert!(rate_limit(Nums(&[nan; 5])).unwrap().is_none());
     }
 }

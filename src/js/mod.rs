@@ -21,12 +21,11 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use self::config::{bad_option, Section};
+use self::config::{n, s, Nums};
 use self::errors::to_js;
 use crate::auth::Tokens;
 use crate::error::{Error, Kind, Result};
-use crate::http::json;
-use crate::{Client, Credentials, RetryPolicy};
+use crate::{Client, Credentials};
 
 /// `Engine::auth` operations (`client.js` names them the same).
 const SET_TOKENS: u8 = 0;
@@ -52,9 +51,13 @@ fn hook<T: JsCast>(hooks: &JsValue, name: &str) -> Option<T> {
         .and_then(|v| v.dyn_into::<T>().ok())
 }
 
-fn build(config: &str, hooks: &JsValue) -> Result<Engine> {
-    let value = json::parse(config).map_err(|_| bad_option("config", "is not valid JSON"))?;
-    let s = Section::new("", Some(&value));
+/// The string at `at`, if it is one (`undefined` is "not set").
+fn string(strs: &[JsValue], at: usize) -> Option<String> {
+    strs.get(at).and_then(JsValue::as_string)
+}
+
+fn build(nums: &[f64], strs: &[JsValue], retry: &[f64], hooks: &JsValue) -> Result<Engine> {
+    let v = Nums(nums);
     let listening = Rc::new(Cell::new(false));
     let details = Rc::new(Cell::new(false));
     // Set in place (the by-value setters cost more wasm); every value is checked here.
@@ -63,19 +66,19 @@ fn build(config: &str, hooks: &JsValue) -> Result<Engine> {
         let listener: crate::events::Listener = Rc::new(events::bridge(sink, details.clone()));
         b.listeners.push((listener, Some(listening.clone())));
     }
-    b.base = s.str("baseURL")?.map(str::to_string);
-    b.timeout = s.millis("timeout")?.filter(|t| !t.is_zero());
-    for pair in s.strings("headers")?.unwrap_or_default().chunks(2) {
-        if let [name, value] = pair {
-            b.default_headers.insert(name, value)?;
-        }
+    b.base = string(strs, s::BASE_URL);
+    b.timeout = v.millis(n::TIMEOUT, "timeout")?.filter(|t| !t.is_zero());
+    let headers = string(strs, s::HEADERS).unwrap_or_default();
+    let mut lines = crate::text::split_byte(&headers, b'\n');
+    while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
+        b.default_headers.insert(name, value)?;
     }
-    if s.bool("withCredentials")? == Some(true) {
+    if v.flag(n::WITH_CREDENTIALS) == Some(true) {
         b.credentials = Credentials::Include;
     }
     // The engine's order: auth, dedupe, retry, rate limit (the logger is a listener of the
     // events, in `log.js`).
-    if let Some(auth) = s.get("auth") {
+    if v.get(n::STORAGE).is_some() {
         let hooks = auth::Hooks {
             storage: hook::<Object>(hooks, "storage"),
             refresh: hook::<Function>(hooks, "refresh"),
@@ -83,17 +86,15 @@ fn build(config: &str, hooks: &JsValue) -> Result<Engine> {
             on_session_expired: hook::<Function>(hooks, "onSessionExpired"),
             on_change: hook::<Function>(hooks, "onChange"),
         };
-        b.auth = Some((0, auth::auth_config(auth, hooks)?));
+        b.auth = Some((0, auth::auth_config(v, strs, hooks)?));
     }
-    let dedupe = crate::middleware::Dedupe::new(s.bool("dedupe")?.unwrap_or(false));
-    let retry = crate::Retry::new(match s.get("retry") {
-        Some(retry) => config::retry_policy(retry, "retry")?,
-        None => RetryPolicy::new(),
-    });
+    let dedupe = crate::middleware::Dedupe::new(v.flag(n::DEDUPE).unwrap_or(false));
+    let policy = config::retry_policy(retry, string(strs, s::RETRY_METHODS).as_deref())?;
     b.middleware.push(Rc::new(dedupe));
-    b.middleware.push(Rc::new(retry));
-    if let Some(limit) = s.get("rateLimit") {
-        b.middleware.push(Rc::new(config::rate_limit(limit)?));
+    b.middleware
+        .push(Rc::new(crate::Retry::new(policy.unwrap_or_default())));
+    if let Some(limit) = config::rate_limit(v)? {
+        b.middleware.push(Rc::new(limit));
     }
     Ok(Engine {
         client: b.build()?,
@@ -111,11 +112,17 @@ fn no_auth() -> JsValue {
 
 #[wasm_bindgen]
 impl Engine {
-    /// A client from `config` (JSON text) and `hooks` (`onEvent`, and the auth functions:
-    /// `storage`, `refresh`, `refreshBody`, `onSessionExpired`).
+    /// A client from the options in fixed places (see `config.rs`: `nums`, `strs`, the
+    /// `retry` policy) and `hooks` (`onEvent`, and the auth functions: `storage`, `refresh`,
+    /// `refreshBody`, `onSessionExpired`, `onChange`).
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, hooks: JsValue) -> core::result::Result<Engine, JsValue> {
-        build(config, &hooks).map_err(|e| to_js(&e))
+    pub fn new(
+        nums: &[f64],
+        strs: Box<[JsValue]>,
+        retry: &[f64],
+        hooks: JsValue,
+    ) -> core::result::Result<Engine, JsValue> {
+        build(nums, &strs, retry, &hooks).map_err(|e| to_js(&e))
     }
 
     /// Send one request (see `send.rs` for the arguments). Resolves with
@@ -130,7 +137,8 @@ impl Engine {
         body_kind: u8,
         timeout: f64,
         flags: u32,
-        retry: Option<String>,
+        retry: &[f64],
+        retry_methods: Option<String>,
         signal: Option<web_sys::AbortSignal>,
         read: u8,
         max_body: f64,
@@ -146,6 +154,7 @@ impl Engine {
             timeout,
             flags,
             retry,
+            retry_methods,
             signal,
             read,
             max_body,

@@ -12,7 +12,6 @@ use super::config::{bad_option, millis, retry_policy, MAX_MS};
 use super::errors::{to_js, to_js_response};
 use crate::auth::SkipAuth;
 use crate::error::Result;
-use crate::http::json;
 use crate::middleware::DedupeRequest;
 use crate::rt::cancel::CancelHandle;
 use crate::rt::fetch::{ProgressListener, Read, UploadProgress};
@@ -40,8 +39,10 @@ pub(super) struct Args<'a> {
     /// Per-attempt timeout in ms; `NaN`: the client's, 0: none.
     pub timeout: f64,
     pub flags: u32,
-    /// The per-request `retry` option as JSON.
-    pub retry: Option<String>,
+    /// The per-request `retry` policy in its fixed places (`config.rs`; empty: not set).
+    pub retry: &'a [f64],
+    /// Its methods, one per line.
+    pub retry_methods: Option<String>,
     pub signal: Option<web_sys::AbortSignal>,
     /// How to read the body: 0 text, 1 `ArrayBuffer`, 2 `Blob`.
     pub read: u8,
@@ -134,9 +135,8 @@ fn configure(req: &mut Request, args: Args<'_>) -> Result<()> {
         let listener = ProgressListener(alloc::rc::Rc::new(args.on_upload));
         extensions.insert(UploadProgress(listener));
     }
-    if let Some(retry) = args.retry {
-        let value = json::parse(&retry).map_err(|_| bad_option("retry", "is not valid"))?;
-        extensions.insert(retry_policy(&value, "retry")?);
+    if let Some(policy) = retry_policy(args.retry, args.retry_methods.as_deref())? {
+        extensions.insert(policy);
     }
     if args.flags & CREDENTIALS_SET != 0 {
         req.set_credentials(match args.flags & CREDENTIALS_INCLUDE != 0 {
