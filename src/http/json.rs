@@ -21,7 +21,7 @@ pub(crate) enum Value {
 }
 
 impl Value {
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(any(test, not(target_arch = "wasm32")))]
     /// Follow a dotted path of object keys (`"data.access_token"`).
     pub fn path(&self, path: &str) -> Option<&Value> {
         crate::text::split_byte(path, b'.').try_fold(self, |v, key| match v {
@@ -30,7 +30,7 @@ impl Value {
         })
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(any(test, not(target_arch = "wasm32")))]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
@@ -54,7 +54,7 @@ impl Value {
         }
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(any(test, not(target_arch = "wasm32")))]
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Number(n, _) => Some(*n),
