@@ -49,10 +49,13 @@ step clippy-native cargo clippy -q --workspace --all-targets -- -D warnings
 # A hang (a broken queue or shared future under block_on) fails the step instead of eating CI.
 step native-tests timeout --kill-after=10 1500 cargo test -q --workspace
 step package scripts/pkg.sh
+# The npm engine's own code (its allocator), natively.
+step clippy-npm-engine cargo clippy -q --manifest-path npm-engine/Cargo.toml --target-dir target/npm-engine --target wasm32-unknown-unknown -- -D warnings
+step npm-engine-tests cargo test -q --manifest-path npm-engine/Cargo.toml --target-dir target/npm-engine
 # Bytes are deterministic: the package may not grow. A ratchet, lowered as the package shrinks
 # (the required figure is 50,000 bytes gzip; see ARCHITECTURE.md "Size"). Deterministic per
 # checkout path: the wasm of another path differed by ~10 bytes, so keep ~100 bytes of room.
-step size-budget node scripts/size.mjs --budget 64550
+step size-budget node scripts/size.mjs --budget 62000
 # The Leptos and Yew examples: built for the browser (their e2e test runs with the JS tests),
 # and their API functions tested natively with tokenfetch::testing. They share a target
 # directory outside the clone, so later runs are warm.

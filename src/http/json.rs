@@ -38,22 +38,6 @@ impl Value {
         }
     }
 
-    #[cfg(test)]
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
-    #[cfg(test)]
-    pub fn as_array(&self) -> Option<&[Value]> {
-        match self {
-            Value::Array(items) => Some(items),
-            _ => None,
-        }
-    }
-
     #[cfg(any(test, not(target_arch = "wasm32")))]
     pub fn as_f64(&self) -> Option<f64> {
         match self {

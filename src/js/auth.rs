@@ -189,19 +189,16 @@ pub(super) fn auth_config(v: Nums, strs: &[JsValue], hooks: Hooks) -> Result<Aut
     if let Some(statuses) = v.statuses(n::AUTH_STATUSES, &mut at, "auth.statusCodes")? {
         config.statuses = statuses;
     }
-    match v.get(n::REFRESH_BEFORE_EXPIRY) {
-        Some(secs) if secs == -1.0 => config.skew = None,
-        Some(_) => {
-            let secs = v.number(
-                n::REFRESH_BEFORE_EXPIRY,
-                "auth.refreshBeforeExpiry",
-                0.0,
-                MAX_MS / 1000.0,
-                false,
-            )?;
-            config.skew = secs.map(crate::rt::time::saturating_secs);
-        }
-        None => {}
+    if v.get(n::REFRESH_BEFORE_EXPIRY) == Some(-1.0) {
+        config.skew = None;
+    } else if let Some(secs) = v.number(
+        n::REFRESH_BEFORE_EXPIRY,
+        "auth.refreshBeforeExpiry",
+        0.0,
+        MAX_MS / 1000.0,
+        false,
+    )? {
+        config.skew = Some(crate::rt::time::saturating_secs(secs));
     }
     if let Some(origins) = string(strs, s::ALLOWED_ORIGINS) {
         config.allowed_origins = Some(

@@ -8,6 +8,9 @@
 //! The places are constants here and in `pkg-template/options.js` (`N`, `S`, `R`), which
 //! must agree.
 
+// Natively (its unit tests) not every place and reader is used.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
 use crate::prelude::*;
 
 use core::time::Duration;
