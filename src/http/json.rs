@@ -98,14 +98,14 @@ impl Value {
 }
 
 #[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/http/json.js")]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/rt/fetch.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = jsonField)]
     fn json_field(text: &str, path: &str) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
 }
 
 /// The string at the dotted `path` of the JSON `text` (`None`: no string there); `Err` when
-/// `text` is not JSON. In the browser the platform's `JSON.parse` reads it (`json.js`: the
+/// `text` is not JSON. In the browser the platform's `JSON.parse` reads it (`jsonField` in `rt/fetch.js`: the
 /// reader below is 2.7 KB gzip of wasm that the npm package then leaves out).
 pub(crate) fn string_at(text: &str, path: &str) -> Result<Option<String>, Invalid> {
     #[cfg(target_arch = "wasm32")]

@@ -155,7 +155,7 @@ fn refresh_with(config: AuthConfig, f: Function) -> AuthConfig {
         let returned = f
             .call1(&JsValue::NULL, &arg)
             .map_err(|e| from_js(&e, "auth.refresh threw"))?;
-        let value = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&returned))
+        let value = crate::rt::promise::wait(&js_sys::Promise::resolve(&returned))
             .await
             .map_err(|e| from_js(&e, "auth.refresh rejected"))?;
         let access = field(&value, "accessToken").ok_or_else(|| {

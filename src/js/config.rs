@@ -1,9 +1,10 @@
-//! The client configuration `tokenfetch.js` hands over, in fixed places rather than as JSON (no
-//! JSON reader, no names to look up: −N KB of wasm): numbers in one `Float64Array` (`NaN`:
-//! not set), strings in one array (`undefined`: not set), the retry policy in a `Float64Array`
-//! of its own (also sent per request). `options.js` validated and normalised every value; it is
-//! checked again here, because nothing that crosses the boundary may make the engine panic:
-//! every number is range-checked before it becomes a `Duration` or a count.
+//! The client configuration `tokenfetch.js` hands over, in fixed places rather than as JSON
+//! (no JSON reader in the wasm: with the platform reading the auth code's JSON, −1.9 KB
+//! gzip): numbers in one `Float64Array` (`NaN`: not set), strings in one array (`undefined`:
+//! not set), the retry policy in a `Float64Array` of its own (also sent per request).
+//! `options.js` validated and normalised every value; it is checked again here, because
+//! nothing that crosses the boundary may make the engine panic: every number is range-checked
+//! before it becomes a `Duration` or a count.
 //!
 //! The places are constants here and in `pkg-template/options.js` (`N`, `S`, `R`), which
 //! must agree.

@@ -19,12 +19,12 @@ use core::cell::Cell;
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use self::config::{n, s, Nums};
 use self::errors::to_js;
 use crate::auth::Tokens;
 use crate::error::{Error, Kind, Result};
+use crate::rt::promise::promise;
 use crate::{Client, Credentials};
 
 /// `Engine::auth` operations (`client.js` names them the same).
@@ -208,7 +208,7 @@ impl Engine {
             LOGOUT => done(auth.logout()),
             REFRESH => {
                 let auth = auth.clone();
-                Ok(future_to_promise(async move {
+                Ok(promise(async move {
                     auth.refresh().await.map_err(|e| to_js(&e))?;
                     Ok(JsValue::UNDEFINED)
                 })

@@ -6,7 +6,6 @@ use crate::prelude::*;
 
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::config::{bad_option, millis, retry_policy, MAX_MS};
 use super::errors::{to_js, to_js_response};
@@ -15,6 +14,7 @@ use crate::error::Result;
 use crate::middleware::DedupeRequest;
 use crate::rt::cancel::CancelHandle;
 use crate::rt::fetch::{ProgressListener, Read, UploadProgress};
+use crate::rt::promise::promise;
 use crate::{Body, Client, Credentials, Method, Request, Response};
 
 /// `flags` bit: send without the token.
@@ -70,7 +70,7 @@ fn body(value: JsValue, kind: u8) -> Result<Option<Body>> {
 /// the request is done (a dropped closure must never be called by a later abort).
 struct AbortLink {
     signal: web_sys::AbortSignal,
-    /// `FnMut(JsValue)`: the closure type `JsFuture` already uses (one glue for both).
+    /// `FnMut(JsValue)`: the closure type `rt::tabs` uses too (one glue for both).
     closure: Closure<dyn FnMut(JsValue)>,
 }
 
@@ -215,7 +215,7 @@ pub(super) fn send(client: &Client, mut args: Args<'_>) -> Promise {
         Err(error) => return Promise::reject(&to_js(&error)),
     };
     let client = client.clone();
-    future_to_promise(async move {
+    promise(async move {
         let result = run(client, req, cancel, kind, on_progress).await;
         drop(link);
         result

@@ -260,3 +260,18 @@ export function chunk(reader) {
 export function isTooLarge(error) {
   return error instanceof RangeError && error.tokenfetchTooLarge === true;
 }
+
+// The platform's JSON reader for http/json.rs (here, not in a file of its own: each snippet is
+// one more module for the page to load).
+/**
+ * The string or number at the dotted `path` of the JSON `text` (own object keys only), or
+ * `null` when there is none there or it has another type. Throws when `text` is not JSON.
+ */
+export function jsonField(text, path) {
+  let v = JSON.parse(text);
+  for (const key of path.split(".")) {
+    if (v === null || typeof v !== "object" || Array.isArray(v) || !Object.hasOwn(v, key)) return null;
+    v = v[key];
+  }
+  return typeof v === "string" || typeof v === "number" ? v : null;
+}

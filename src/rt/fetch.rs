@@ -6,10 +6,10 @@ use crate::prelude::*;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Error, Kind, Result};
 use crate::http::headers::HeaderMap;
+use crate::rt::promise::wait;
 
 #[wasm_bindgen(module = "/src/rt/fetch.js")]
 extern "C" {
@@ -184,7 +184,7 @@ impl Attempt {
 
     /// Wait for the response head.
     pub async fn response(&self) -> Result<web_sys::Response> {
-        let value = JsFuture::from(promise(&self.handle))
+        let value = wait(&promise(&self.handle))
             .await
             .map_err(|e| self.rejection(&e))?;
         value.dyn_into().map_err(|_| {
@@ -206,7 +206,7 @@ impl Attempt {
         on_progress: &JsValue,
     ) -> Result<JsValue> {
         let limit = limit.map_or(-1.0, |l| l as f64);
-        let result = JsFuture::from(read(res, kind as u8, limit, on_progress))
+        let result = wait(&read(res, kind as u8, limit, on_progress))
             .await
             .map_err(|e| {
                 if is_too_large(&e) {
@@ -239,7 +239,7 @@ impl Attempt {
                     attempt.finish();
                     return None;
                 }
-                match JsFuture::from(chunk(&reader)).await {
+                match wait(&chunk(&reader)).await {
                     Ok(value) if value.is_undefined() => {
                         attempt.finish();
                         None
@@ -296,7 +296,7 @@ impl Drop for Attempt {
 /// [`Attempt::read`] reads a fetched one; `content_type` is the `Blob`'s type.
 #[cfg(feature = "js")]
 pub(crate) async fn read_buffered(bytes: &[u8], kind: Read, content_type: &str) -> Result<JsValue> {
-    JsFuture::from(read_bytes(bytes, kind as u8, content_type))
+    wait(&read_bytes(bytes, kind as u8, content_type))
         .await
         .map_err(|e| Error::new(Kind::Decode, js_message(&e)))
 }

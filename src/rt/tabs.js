@@ -18,8 +18,9 @@ export function acquire(name) {
     locks
       .request(name, { signal: handle.controller.signal }, () =>
         new Promise((release) => {
-          // Granted after it was withdrawn (the grant raced the abort): hand it straight back.
-          if (handle.dropped) return release();
+          // Granted after it was withdrawn (the grant raced the abort): hand it straight back
+          // (and settle the promise: nothing may wait on it for ever).
+          if (handle.dropped) return acquired(), release();
           handle.release = release;
           acquired();
         }),

@@ -9,7 +9,6 @@ pub(crate) use web::Tabs;
 mod web {
     use crate::prelude::*;
     use wasm_bindgen::prelude::*;
-    use wasm_bindgen_futures::JsFuture;
 
     #[wasm_bindgen(module = "/src/rt/tabs.js")]
     extern "C" {
@@ -26,7 +25,7 @@ mod web {
         name: String,
         channel: JsValue,
         /// Keeps the message listener alive as long as the client. `FnMut(JsValue)`: the
-        /// closure type `JsFuture` already uses, so its glue is not emitted twice.
+        /// closure type `AbortLink` (`js/send.rs`) uses too, so its glue is not emitted twice.
         _listener: Closure<dyn FnMut(JsValue)>,
     }
 
@@ -66,7 +65,7 @@ mod web {
         /// Wait for the lock (at once where there are no Web Locks).
         pub async fn lock(&self) -> Lock {
             let lock = Lock(acquire(&self.name));
-            let _ = JsFuture::from(held(&lock.0)).await;
+            let _ = crate::rt::promise::wait(&held(&lock.0)).await;
             lock
         }
 

@@ -6,7 +6,7 @@ use core::future::Future;
 /// Run `fut` to completion in the background (browser/Node microtask queue).
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn spawn_local(fut: impl Future<Output = ()> + 'static) {
-    wasm_bindgen_futures::spawn_local(fut);
+    super::promise::spawn_local(fut);
 }
 
 /// Natively there is no ambient executor: the future is dropped, and whoever awaits the shared

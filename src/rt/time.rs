@@ -78,7 +78,7 @@ pub(crate) fn random() -> f64 {
 }
 
 #[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/rt/time.js")]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/rt/promise.js")]
 extern "C" {
     fn timer(ms: u32) -> js_sys::Promise;
     #[wasm_bindgen(js_name = clearTimer)]
@@ -96,7 +96,7 @@ pub async fn sleep(d: Duration) {
         }
     }
     let timer = Timer(timer(clamp_millis(d)));
-    let _ = wasm_bindgen_futures::JsFuture::from(timer.0.clone()).await;
+    let _ = super::promise::wait(&timer.0).await;
 }
 
 /// Sleep for `d` (clamped to [`MAX_DELAY`]).
