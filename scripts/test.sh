@@ -55,7 +55,7 @@ step npm-engine-tests cargo test -q --manifest-path npm-engine/Cargo.toml --targ
 # Bytes are deterministic: the package may not grow. A ratchet, lowered as the package shrinks
 # (the required figure is 50,000 bytes gzip; see ARCHITECTURE.md "Size"). Deterministic per
 # checkout path: the wasm of another path differed by ~10 bytes, so keep ~100 bytes of room.
-step size-budget node scripts/size.mjs --budget 62000
+step size-budget node scripts/size.mjs --budget 60900
 # The Leptos and Yew examples: built for the browser (their e2e test runs with the JS tests),
 # and their API functions tested natively with tokenfetch::testing. They share a target
 # directory outside the clone, so later runs are warm.
