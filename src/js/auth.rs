@@ -10,9 +10,8 @@ use alloc::rc::Rc;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::config::{bad_option, millis, n, s, Nums, MAX_MS};
+use super::config::{bad_option, millis, n, s, string, Nums, MAX_MS};
 use super::errors::{from_js, to_js};
-use super::string;
 use crate::auth::{AuthConfig, MemoryStore, RefreshEndpoint, SessionChange, TokenStore, Tokens};
 use crate::error::{Error, Kind, Result};
 use crate::text::concat;

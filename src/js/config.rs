@@ -89,6 +89,12 @@ pub(super) fn bad_option(option: &str, why: &str) -> Error {
     )
 }
 
+/// The string at `at` in the strings, if it is one (`undefined` is "not set").
+#[cfg(target_arch = "wasm32")]
+pub(super) fn string(strs: &[wasm_bindgen::JsValue], at: usize) -> Option<String> {
+    strs.get(at).and_then(wasm_bindgen::JsValue::as_string)
+}
+
 /// Numbers in fixed places; `NaN` (or a place past the end) is "not set".
 #[derive(Clone, Copy)]
 pub(super) struct Nums<'a>(pub &'a [f64]);

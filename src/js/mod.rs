@@ -20,7 +20,7 @@ use core::cell::Cell;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use self::config::{n, s, Nums};
+use self::config::{n, s, string, Nums};
 use self::errors::to_js;
 use crate::auth::Tokens;
 use crate::error::{Error, Kind, Result};
@@ -49,11 +49,6 @@ fn hook<T: JsCast>(hooks: &JsValue, name: &str) -> Option<T> {
     Reflect::get(hooks, &JsValue::from_str(name))
         .ok()
         .and_then(|v| v.dyn_into::<T>().ok())
-}
-
-/// The string at `at`, if it is one (`undefined` is "not set").
-fn string(strs: &[JsValue], at: usize) -> Option<String> {
-    strs.get(at).and_then(JsValue::as_string)
 }
 
 fn build(nums: &[f64], strs: &[JsValue], retry: &[f64], hooks: &JsValue) -> Result<Engine> {
