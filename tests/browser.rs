@@ -335,3 +335,47 @@ async fn relative_urls_stay_under_the_base_path() {
     assert_eq!(body["path"], "/echo");
     assert!(client.resolve_url("/echo").unwrap().starts_with(&base));
 }
+
+/// The engine's wasm memory, in bytes.
+fn wasm_memory() -> u32 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length()
+}
+
+/// Let the microtasks run (where dropped timers settle their promises).
+async fn yield_to_js() {
+    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
+        &wasm_bindgen::JsValue::NULL,
+    ))
+    .await;
+}
+
+/// A sleep dropped before it fires (a retry or a refresh that ended first) clears its timer and
+/// frees what was waiting for it: tens of thousands of them leave the memory where it was.
+#[wasm_bindgen_test]
+async fn sleeps_dropped_early_leave_nothing_behind() {
+    async fn drop_many(n: usize) {
+        for i in 0..n {
+            let sleep = tokenfetch::time::sleep(Duration::from_secs(3600));
+            futures::pin_mut!(sleep);
+            // Polled once: the timer is set; then dropped.
+            assert!(futures::poll!(sleep.as_mut()).is_pending());
+            if i % 500 == 0 {
+                yield_to_js().await;
+            }
+        }
+        yield_to_js().await;
+    }
+    drop_many(5_000).await;
+    let warm = wasm_memory();
+    drop_many(40_000).await;
+    let growth = wasm_memory() - warm;
+    assert!(
+        growth <= 256 * 1024,
+        "wasm memory grew {growth} bytes over 40,000 dropped sleeps"
+    );
+}

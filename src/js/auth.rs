@@ -232,6 +232,8 @@ pub(super) fn auth_config(v: Nums, strs: &[JsValue], hooks: Hooks) -> Result<Aut
             )? {
                 config.refresh_timeout = millis(ms);
             }
+            // The method (which can be refused) is set here: with it inside, as a `Result`,
+            // `refresh_endpoint` is 135 B gzip bigger.
             let mut endpoint = refresh_endpoint(url, strs, v, hooks.refresh_body);
             if let Some(method) = string(strs, s::REFRESH_METHOD) {
                 endpoint.method = crate::Method::from_str(&method)?;

@@ -301,3 +301,59 @@ test("the app's storage: exactly (key, json) to set, its throw named, a non-stri
   assert.match(out.error[1], /storage\.get threw: boom/);
   assert.equal(out.none, null);
 });
+
+// The engine takes the options in fixed places (src/js/config.rs ↔ options.js): each one below
+// must land in its own place, or what the server sees changes.
+test("each auth option reaches the engine: statusCodes, refresh method, token field, refresh timeout", async () => {
+  const base = tenant("js-auth-places");
+  const slow = tenant("js-auth-places-slow");
+  await configure(slow, { refresh_delay_ms: 1000 });
+  const pair = await tokens(base);
+  const slowPair = await tokens(slow);
+  await expire(base);
+  const out = await inPage(async (tf, { base, slow, pair, slowPair }) => {
+    const outcome = (p) => p.then((r) => r.status, (e) => [e.code, e.status ?? null, e.message]);
+    const make = (url, auth) => {
+      const api = tf.createClient({ baseURL: url, auth: { refresh: { url: "/auth/refresh" }, ...auth } });
+      api.auth.setTokens(url === slow ? slowPair : pair);
+      return api;
+    };
+    const refreshOf = (url, refresh) => outcome(make(url, { refresh: { url: "/auth/refresh", ...refresh } }).auth.refresh());
+    return {
+      // A 401 refreshes only when 401 is listed.
+      notListed: await outcome(make(base, { statusCodes: [403] }).get("/api/items")),
+      method: await refreshOf(base, { method: "PUT" }),
+      field: await refreshOf(base, { accessTokenField: "data.token" }),
+      timeout: await refreshOf(slow, { timeout: 50 }),
+    };
+  }, { base, slow, pair, slowPair });
+  assert.deepEqual(out.notListed, ["ERR_BAD_REQUEST", 401, "Request failed with status code 401"]);
+  assert.equal(out.method[0], "ERR_SESSION_EXPIRED", "PUT to a POST route is refused (405)");
+  assert.match(out.method[2], /405/);
+  assert.equal(out.field[0], "ERR_SESSION_EXPIRED");
+  assert.match(out.field[2], /`data\.token`/);
+  assert.equal(out.timeout[0], "ETIMEDOUT");
+  // The 401 was not refreshed; the field test refreshed once (and got no `data.token`).
+  assert.equal((await stats(base)).refresh_count, 1);
+});
+
+test("a line break inside a list option is refused, never split into two entries", async () => {
+  const out = await inPage(async (tf) => {
+    const code = (f) => {
+      try {
+        f();
+        return "created";
+      } catch (e) {
+        return [e.code, e.message];
+      }
+    };
+    return [
+      code(() => tf.createClient({ auth: { allowedOrigins: ["https://a.test\nhttps://b.test"] } })),
+      code(() => tf.createClient({ retry: { methods: ["GET\nPOST"] } })),
+    ];
+  });
+  assert.equal(out[0][0], "ERR_BAD_OPTION");
+  assert.match(out[0][1], /auth\.allowedOrigins/);
+  assert.equal(out[1][0], "ERR_BAD_OPTION");
+  assert.match(out[1][1], /retry\.methods/);
+});

@@ -63,6 +63,23 @@ test("retry: a flaky GET succeeds, a POST is not retried, events report the retr
   assert.deepEqual(s.flaky, { a: 3, b: 1, c: 1 });
 });
 
+test("retry's methods and status codes reach the engine, for the client and per request", async () => {
+  const base = tenant("js-retry-places");
+  const out = await inPage(async (tf, { base }) => {
+    const api = tf.createClient({ baseURL: base, retry: { limit: 1, backoff: 1, methods: ["POST"], statusCodes: [500] } });
+    const status = (p) => p.then((r) => r.status, (e) => e.status);
+    return [
+      await status(api.post("/flaky/p?fail=1&status=500", "x")),
+      await status(api.get("/flaky/g?fail=1&status=500")),
+      await status(api.post("/flaky/q?fail=1&status=503", "x")),
+      await status(api.put("/flaky/r?fail=2&status=502", "x", { retry: { limit: 2, backoff: 1, methods: ["PUT"], statusCodes: [502] } })),
+    ];
+  }, { base });
+  // POST listed and 500 listed: retried; GET not listed; 503 not listed; per request: PUT, 502, twice.
+  assert.deepEqual(out, [200, 500, 503, 200]);
+  assert.deepEqual((await stats(base)).flaky, { p: 2, g: 1, q: 1, r: 3 });
+});
+
 test("timeout, abort and network errors have their codes", async () => {
   const base = tenant("js-errors");
   const out = await inPage(async (tf, { base }) => {
