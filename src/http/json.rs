@@ -97,21 +97,13 @@ impl Value {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/rt/fetch.js")]
-extern "C" {
-    #[wasm_bindgen(catch, js_name = jsonField)]
-    fn json_field(text: &str, path: &str) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
-}
-
 /// The string at the dotted `path` of the JSON `text` (`None`: no string there); `Err` when
-/// `text` is not JSON. In the browser the platform's `JSON.parse` reads it (`jsonField` in `rt/fetch.js`: the
-/// reader below is 2.7 KB gzip of wasm that the npm package then leaves out).
+/// `text` is not JSON. In the browser the platform's `JSON.parse` reads it
+/// (`rt::fetch::json_string`: the reader below is 2.7 KB gzip of wasm that the npm package then
+/// leaves out).
 pub(crate) fn string_at(text: &str, path: &str) -> Result<Option<String>, Invalid> {
     #[cfg(target_arch = "wasm32")]
-    return json_field(text, path)
-        .map(|v| v.as_string())
-        .map_err(|_| Invalid);
+    return crate::rt::fetch::json_string(text, path).map_err(|()| Invalid);
     #[cfg(not(target_arch = "wasm32"))]
     return parse(text).map(|v| v.path(path).and_then(Value::as_str).map(str::to_string));
 }
@@ -119,9 +111,7 @@ pub(crate) fn string_at(text: &str, path: &str) -> Result<Option<String>, Invali
 /// The number at the dotted `path` of the JSON `text`, as [`string_at`] reads it.
 pub(crate) fn number_at(text: &str, path: &str) -> Result<Option<f64>, Invalid> {
     #[cfg(target_arch = "wasm32")]
-    return json_field(text, path)
-        .map(|v| v.as_f64())
-        .map_err(|_| Invalid);
+    return crate::rt::fetch::json_number(text, path).map_err(|()| Invalid);
     #[cfg(not(target_arch = "wasm32"))]
     return parse(text).map(|v| v.path(path).and_then(Value::as_f64));
 }

@@ -58,6 +58,19 @@ extern "C" {
     /// `TextDecoder` (the same replacement as `String::from_utf8_lossy`, 0.7 KB of wasm).
     #[wasm_bindgen(js_name = lossyText)]
     pub(crate) fn decode_utf8_lossy(bytes: &[u8]) -> String;
+    #[wasm_bindgen(catch, js_name = jsonField)]
+    fn json_field(text: &str, path: &str) -> core::result::Result<JsValue, JsValue>;
+}
+
+/// The string at the dotted `path` of the JSON `text`, read by the platform's `JSON.parse`
+/// (`http::json::string_at` in the browser); `Err` when `text` is not JSON.
+pub(crate) fn json_string(text: &str, path: &str) -> core::result::Result<Option<String>, ()> {
+    json_field(text, path).map(|v| v.as_string()).map_err(drop)
+}
+
+/// The number at the dotted `path` of the JSON `text`, as [`json_string`] reads it.
+pub(crate) fn json_number(text: &str, path: &str) -> core::result::Result<Option<f64>, ()> {
+    json_field(text, path).map(|v| v.as_f64()).map_err(drop)
 }
 
 /// `new URL(url).origin`, or `None` if the platform's URL parser refuses `url`.

@@ -81,10 +81,15 @@ fn Items(logged_in: RwSignal<bool>) -> impl IntoView {
     let resources: Vec<_> = pages
         .into_iter()
         .map(|page| {
+            // Each answer carries the version it was loaded for: a list shows `(v1)` only once
+            // the reload's own answer is in, never the previous one beside the new number.
             LocalResource::new(move || {
-                version.get();
+                let loaded_for = version.get();
                 let client = client();
-                async move { api::items(&client, page).await.map_err(|e| e.to_string()) }
+                async move {
+                    let items = api::items(&client, page).await.map_err(|e| e.to_string());
+                    (loaded_for, items)
+                }
             })
         })
         .collect();
@@ -115,7 +120,7 @@ fn Items(logged_in: RwSignal<bool>) -> impl IntoView {
                         <li class="list">
                             {move || match items.get() {
                                 None => "loading…".to_string(),
-                                Some(Ok(items)) => {
+                                Some((loaded_for, Ok(items))) => {
                                     format!(
                                         "list {}: {} (v{})",
                                         i + 1,
@@ -124,10 +129,10 @@ fn Items(logged_in: RwSignal<bool>) -> impl IntoView {
                                             .map(|item| item.name.as_str())
                                             .collect::<Vec<_>>()
                                             .join(", "),
-                                        version.get_untracked(),
+                                        loaded_for,
                                     )
                                 }
-                                Some(Err(err)) => format!("error: {err}"),
+                                Some((_, Err(err))) => format!("error: {err}"),
                             }}
                         </li>
                     }

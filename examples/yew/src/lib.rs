@@ -133,21 +133,24 @@ struct ListProps {
 #[function_component]
 fn List(props: &ListProps) -> Html {
     let api = use_context::<Api>().expect("the client is provided");
-    let state = use_state(|| None::<Result<Vec<api::Item>, String>>);
+    // The answer and the version it was loaded for: a list shows `(v1)` only once the reload's
+    // own answer is in, never the previous one beside the new number.
+    let state = use_state(|| None::<(u32, Result<Vec<api::Item>, String>)>);
     {
         let state = state.clone();
         let page = props.page;
-        use_effect_with(props.version, move |_| {
+        use_effect_with(props.version, move |version| {
+            let loaded_for = *version;
             let client = api.0.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = api::items(&client, page).await.map_err(|e| e.to_string());
-                state.set(Some(result));
+                state.set(Some((loaded_for, result)));
             });
         });
     }
     let text = match &*state {
         None => "loading…".to_string(),
-        Some(Ok(items)) => format!(
+        Some((loaded_for, Ok(items))) => format!(
             "list {}: {} (v{})",
             props.page,
             items
@@ -155,9 +158,9 @@ fn List(props: &ListProps) -> Html {
                 .map(|item| item.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            props.version
+            loaded_for
         ),
-        Some(Err(err)) => format!("error: {err}"),
+        Some((_, Err(err))) => format!("error: {err}"),
     };
     html! { <li class="list">{ text }</li> }
 }
