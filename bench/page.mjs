@@ -54,6 +54,42 @@ export async function concurrent(name, n, width) {
   return performance.now() - t0;
 }
 
+/**
+ * Each client's own time per request, without the network: `fetch` answers at once from
+ * memory while `n` sequential GETs run, per client, in `rounds` interleaved rounds; the median
+ * per client in µs (raw fetch's: the stub's own cost). axios goes through its fetch adapter
+ * here (its default, XMLHttpRequest, cannot be stubbed alike). Unlike the network rows this
+ * is nearly free of the loopback's noise.
+ */
+export async function ownTime(names, n, rounds) {
+  const clients = {};
+  for (const name of names) {
+    if (name !== "axios") clients[name] = await client(name);
+    else {
+      const { axios } = await import("/dist/axios.js");
+      const api = axios.create({ baseURL: origin, adapter: "fetch" });
+      clients[name] = { get: (u) => api.get(u).then((r) => r.data) };
+    }
+  }
+  const real = globalThis.fetch;
+  const body = JSON.stringify({ ok: true, n: 1 });
+  globalThis.fetch = () => Promise.resolve(new Response(body, { headers: { "content-type": "application/json" } }));
+  const times = {};
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const name of names) {
+        const t0 = performance.now();
+        for (let i = 0; i < n; i++) await clients[name].get("/json");
+        (times[name] ??= []).push(((performance.now() - t0) * 1000) / n);
+      }
+    }
+  } finally {
+    globalThis.fetch = real;
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return Object.fromEntries(names.map((name) => [name, median(times[name])]));
+}
+
 /** Import + init + create a client, from a cold page; milliseconds. */
 export async function ready(name) {
   const t0 = performance.now();
