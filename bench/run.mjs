@@ -118,6 +118,7 @@ try {
 const kb = (b) => (b / 1000).toFixed(1);
 const ratio = (ratios, name) => median(ratios[name]).toFixed(2);
 const us = (v) => v.toFixed(1);
+const refreshes = ({ refreshes: n, failed }) => `${n} refresh${n === 1 ? "" : "es"}, ${failed} failed`;
 const rows = [
   `| | tokenfetch | axios + auth-refresh + retry | axios | ky | raw fetch |`,
   `|---|---|---|---|---|---|`,
@@ -128,7 +129,7 @@ const rows = [
   `| ${N.conc} GETs, ${N.width} in flight, ratio to raw fetch | ${ratio(results.concRatio, "tokenfetch")} | | ${ratio(results.concRatio, "axios")} | ${ratio(results.concRatio, "ky")} | 1.00 |`,
   `| ${N.seq} sequential GETs, µs per request | ${((1000 * results.seq.tokenfetch) / N.seq).toFixed(0)} | | ${((1000 * results.seq.axios) / N.seq).toFixed(0)} | ${((1000 * results.seq.ky) / N.seq).toFixed(0)} | ${((1000 * results.seq.fetch) / N.seq).toFixed(0)} |`,
   `| own time per request, fetch answering from memory (µs; median of ${N.ownRounds} rounds of ${N.own}) | ${us(results.own.tokenfetch)} | | ${us(results.own.axios)} (fetch adapter) | ${us(results.own.ky)} | ${us(results.own.fetch)} |`,
-  `| ${N.storm}-request refresh storm | ${results["storm tokenfetch"].refreshes} refresh, ${results["storm tokenfetch"].failed} failed | ${results["storm axios-auth-refresh"].refreshes} refreshes, ${results["storm axios-auth-refresh"].failed} failed | | | |`,
+  `| ${N.storm}-request refresh storm | ${refreshes(results["storm tokenfetch"])} | ${refreshes(results["storm axios-auth-refresh"])} | | | |`,
   `| wasm memory after ${N.memFirst} → ${N.memTotal} requests | ${kb(results.memory.after)} KB → ${kb(results.memory.end)} KB | | | | |`,
 ];
 const table = rows.join("\n");
