@@ -2,9 +2,10 @@
 //! JavaScript API — options and their validation, config merging, interceptors, bodies and
 //! queries, the response object, events, the error class — and calls in here once per request.
 //!
-//! Nothing JavaScript hands over can make the engine panic: the configuration arrives as JSON
-//! that is checked again here (every number range-checked), values of the wrong type are
-//! refused, and every failure comes back as `[code, message, status]` for `TokenfetchError`.
+//! Nothing JavaScript hands over can make the engine panic: the configuration arrives in fixed
+//! places (`config.rs`) and is checked again here (every number range-checked), values of the
+//! wrong type are refused, and every failure comes back as `[code, message, status]` for
+//! `TokenfetchError`.
 
 use crate::prelude::*;
 
