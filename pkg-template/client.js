@@ -203,7 +203,9 @@ export class TokenfetchClient {
     }
     // axios semantics: each transformRequest gets (data, headers) and returns the new data.
     if (config.transformRequest !== undefined) {
-      for (const f of opt.transforms("transformRequest", config.transformRequest)) config.data = f.call(config, config.data, config.headers);
+      for (const f of opt.transforms("transformRequest", config.transformRequest)) {
+        config.data = opt.notPromise("transformRequest", f.call(config, config.data, config.headers));
+      }
     }
     const args = engineArgs(config);
     let raw;
@@ -217,7 +219,7 @@ export class TokenfetchClient {
     // Applied to the parsed data (axios's default JSON parsing has already happened).
     if (config.transformResponse !== undefined) {
       for (const f of opt.transforms("transformResponse", config.transformResponse)) {
-        response.data = f.call(config, response.data, response.headers, response.status);
+        response.data = opt.notPromise("transformResponse", f.call(config, response.data, response.headers, response.status));
       }
     }
     const validate = config.validateStatus;

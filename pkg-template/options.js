@@ -83,6 +83,12 @@ export function serializer(name, v) {
   return v;
 }
 
+/** What a synchronous callback returned; a Promise (an async function) is refused clearly. */
+export function notPromise(name, v) {
+  if (typeof v?.then === "function") throw badOption(name, "must return a value, not a Promise (it is called synchronously, as in axios)");
+  return v;
+}
+
 /** Milliseconds, 0 to 2^31 − 1. */
 export const millis = (name, v) => number(name, v, 0, MAX_MS, false);
 

@@ -3,7 +3,7 @@
 // as ISO strings, `null`/`undefined` left out, and axios's encoding (`:`, `$`, `,`, `[`, `]` kept,
 // spaces as `+`). `paramsSerializer` may be a function or `{ indexes, encode, serialize }`.
 import { badOption } from "./error.js";
-import { isPlain, read } from "./options.js";
+import { isPlain, notPromise } from "./options.js";
 
 const MAX_DEPTH = 16;
 
@@ -16,6 +16,27 @@ export function encode(value) {
     .replace(/%20/g, "+")
     .replace(/%5B/gi, "[")
     .replace(/%5D/gi, "]");
+}
+
+/**
+ * Every own enumerable `[key, value]` of a plain object, as axios sends them: `constructor`,
+ * `prototype` and an own `__proto__` (from `JSON.parse`) included — they only become text here,
+ * never properties of anything. A getter or Proxy that throws is ERR_BAD_OPTION.
+ */
+function entries(value, name) {
+  let keys;
+  try {
+    keys = Object.keys(value);
+  } catch {
+    throw badOption(name, "could not be read (its keys threw)");
+  }
+  return keys.map((k) => {
+    try {
+      return [k, value[k]];
+    } catch {
+      throw badOption(`${name}.${k}`, "could not be read (a getter threw)");
+    }
+  });
 }
 
 /** `[key, value]` pairs of `params`, flattened. */
@@ -34,28 +55,35 @@ function pairs(params, indexes) {
         visit(sub, item, depth + 1);
       });
     } else if (isPlain(value)) {
-      for (const [k, v] of Object.entries(read(value, `params.${key}`, null))) visit(`${key}[${k}]`, v, depth + 1);
+      for (const [k, v] of entries(value, `params.${key}`)) visit(`${key}[${k}]`, v, depth + 1);
     } else if (["string", "number", "boolean", "bigint"].includes(typeof value)) {
       out.push([key, String(value)]);
     } else {
       throw badOption(`params.${key}`, "must be a string, number, boolean, Date, array or plain object");
     }
   };
-  const entries = params instanceof Map ? [...params] : Object.entries(read(params, "params", null));
-  for (const [k, v] of entries) visit(String(k), v, 0);
+  for (const [k, v] of params instanceof Map ? [...params] : entries(params, "params")) visit(String(k), v, 0);
   return out;
 }
 
 /** The query string for `params` (without `?`). */
 export function serializeParams(params, serializer) {
   if (params === undefined || params === null) return "";
-  if (typeof serializer === "function") return String(serializer(params) ?? "");
+  if (typeof serializer === "function") return String(notPromise("paramsSerializer", serializer(params)) ?? "");
   const options = serializer ?? {};
-  if (typeof options.serialize === "function") return String(options.serialize(params, options) ?? "");
+  if (typeof options.serialize === "function") return String(notPromise("paramsSerializer.serialize", options.serialize(params, options)) ?? "");
   if (params instanceof URLSearchParams) return params.toString();
   if (!(params instanceof Map) && !isPlain(params)) throw badOption("params", "must be an object, URLSearchParams or Map");
   const enc = typeof options.encode === "function" ? options.encode : encode;
   return pairs(params, options.indexes === undefined ? false : options.indexes)
-    .map(([k, v]) => `${enc(k)}=${enc(v)}`)
+    .map(([k, v]) => {
+      try {
+        return `${enc(k)}=${enc(v)}`;
+      } catch (e) {
+        // encodeURIComponent's URIError: half of a UTF-16 surrogate pair has no UTF-8 form.
+        if (e instanceof URIError) throw badOption(`params.${k}`, "is not well-formed Unicode (a lone surrogate): it cannot be put in a URL");
+        throw e;
+      }
+    })
     .join("&");
 }

@@ -31,7 +31,15 @@ function bodySize(data, kind) {
 export function privateCopy(config) {
   const copy = opt.read(config, "", REQUEST_KEYS);
   copy.headers = copyOf("headers", copy.headers);
-  if (opt.isPlain(copy.params)) copy.params = copyOf("params", copy.params);
+  if (opt.isPlain(copy.params)) {
+    // Every key (`constructor`, `prototype`, an own `__proto__` too: axios sends them); spread
+    // defines own properties, it never sets a prototype.
+    try {
+      copy.params = { ...copy.params };
+    } catch {
+      throw badOption("params", "could not be read (a getter threw)");
+    }
+  }
   return { ...copy };
 }
 

@@ -36,7 +36,12 @@ function webStorage(name) {
   };
   return {
     get: (key) => op("reading", (s) => s.getItem(key)),
-    set: (key, json) => op("storing", (s) => s.setItem(key, json)),
+    set: (key, json) =>
+      op("storing", (s) => {
+        s.setItem(key, json);
+        // Read back: a write that did not stick is an error, never a silent loss.
+        if (s.getItem(key) !== json) throw new Error("the value read back differs");
+      }),
     remove: (key) => op("clearing", (s) => s.removeItem(key)),
   };
 }
@@ -65,9 +70,20 @@ function cookies() {
     }
   };
   const write = (key, suffix, value, maxAge) => {
-    const cookie = `${name(key, suffix)}=${encodeURIComponent(value).replace(/%(2B|2F|3D)/g, decodeURIComponent)}; Path=/${maxAge === undefined ? "" : `; Max-Age=${maxAge}`}; SameSite=Strict${https() ? "; Secure" : ""}`;
+    const pair = `${name(key, suffix)}=${encodeURIComponent(value).replace(/%(2B|2F|3D)/g, decodeURIComponent)}`;
+    const cookie = `${pair}; Path=/${maxAge === undefined ? "" : `; Max-Age=${maxAge}`}; SameSite=Strict${https() ? "; Secure" : ""}`;
     const doc = platform("document");
     guarded("writing a cookie", () => (doc.cookie = cookie));
+    // Read back: browsers drop a cookie they refuse without a word (over ~4 KB, a `__Host-` or
+    // `__Secure-` name without https); the tokens would be lost and every request refresh.
+    if (maxAge !== 0 && read(key, suffix) !== value) {
+      const why = /^__(Host|Secure)-/i.test(pair) && !https()
+        ? "a __Host- or __Secure- name needs https"
+        : pair.length > 4096
+          ? `it is ${pair.length} bytes and browsers keep at most 4096 per cookie (use localStorage or sessionStorage for tokens this large)`
+          : "the browser refused it (cookies blocked?)";
+      throw new Error(`the cookie ${name(key, suffix)} was not stored: ${why}`);
+    }
   };
   return {
     get: (key) => JSON.stringify({ access_token: read(key, "at"), refresh_token: read(key, "rt") }),

@@ -40,7 +40,8 @@ pub enum Kind {
     Canceled,
     /// The server answered with an error status (see [`Response::error_for_status`](crate::Response::error_for_status)).
     Status(StatusCode),
-    /// The response body could not be read or decoded (bad JSON, bad UTF-8).
+    /// The response body could not be read or decoded (bad JSON, bad UTF-8, larger than the
+    /// request's [`max_body_size`](crate::RequestBuilder::max_body_size)).
     Decode,
     /// The session ended: the refresh failed or there is no refresh token.
     SessionExpired,

@@ -48,6 +48,7 @@ pub struct Request {
     timeout: Option<Duration>,
     max_body: Option<u64>,
     credentials: Credentials,
+    follow_redirects: bool,
     cancel: Option<CancelHandle>,
     extensions: Extensions,
 }
@@ -68,6 +69,7 @@ impl Request {
             timeout: None,
             max_body: None,
             credentials: Credentials::default(),
+            follow_redirects: true,
             cancel: None,
             extensions: Extensions::new(),
         }
@@ -115,7 +117,7 @@ impl Request {
         self.max_body
     }
     /// Limit the response body: reading more than `max` bytes cancels the download and fails
-    /// with [`Kind::Body`], also when `Content-Length` is absent or wrong.
+    /// with [`Kind::Decode`], also when `Content-Length` is absent or wrong.
     pub fn set_max_body(&mut self, max: Option<u64>) {
         self.max_body = max;
     }
@@ -126,6 +128,20 @@ impl Request {
     /// Set the credentials mode.
     pub fn set_credentials(&mut self, credentials: Credentials) {
         self.credentials = credentials;
+    }
+    /// False if a redirect answer is an error instead of being followed (see
+    /// [`set_follow_redirects`](Self::set_follow_redirects)).
+    pub fn follows_redirects(&self) -> bool {
+        self.follow_redirects
+    }
+    /// Whether to follow redirects (default `true`). With `false` a redirect answer fails the
+    /// attempt with [`Kind::Network`]: for a request carrying a secret the browser would not
+    /// strip on a redirect to another origin (it strips only `Authorization`). The auth layer
+    /// sets it for a token in another header, and the refresh request always has it. A request
+    /// that does not follow redirects cannot report upload progress (XMLHttpRequest follows
+    /// every redirect).
+    pub fn set_follow_redirects(&mut self, follow: bool) {
+        self.follow_redirects = follow;
     }
     /// The cancel handle attached to this request, if any.
     pub fn cancel_handle(&self) -> Option<&CancelHandle> {

@@ -20,6 +20,18 @@ pub(crate) enum ResponseBody {
     Buffered(Rc<[u8]>),
     #[cfg(target_arch = "wasm32")]
     Fetch(FetchBody),
+    /// Read whole and kept by the platform (a de-duplicated response's body): copied into wasm
+    /// memory only if a reader asks for bytes, once per reader.
+    #[cfg(target_arch = "wasm32")]
+    Blob(web_sys::Blob),
+}
+
+/// A body read whole, shared by the [`Response`]s made from one [`Snapshot`].
+#[derive(Clone)]
+enum Stored {
+    Bytes(Rc<[u8]>),
+    #[cfg(target_arch = "wasm32")]
+    Blob(web_sys::Blob),
 }
 
 /// A fully read response that can be turned into any number of [`Response`]s.
@@ -29,7 +41,7 @@ pub(crate) struct Snapshot {
     headers: HeaderMap,
     url: Rc<str>,
     redirected: bool,
-    body: Rc<[u8]>,
+    body: Stored,
 }
 
 impl Snapshot {
@@ -40,7 +52,11 @@ impl Snapshot {
             headers: self.headers.clone(),
             url: self.url.clone(),
             redirected: self.redirected,
-            body: ResponseBody::Buffered(self.body.clone()),
+            body: match &self.body {
+                Stored::Bytes(bytes) => ResponseBody::Buffered(bytes.clone()),
+                #[cfg(target_arch = "wasm32")]
+                Stored::Blob(blob) => ResponseBody::Blob(blob.clone()),
+            },
             cancel: None,
         }
     }
@@ -99,16 +115,19 @@ impl Response {
         self.cancel = cancel;
     }
 
-    /// The unread fetch body, or the response itself if its body is already in memory.
+    /// The body for the npm package's reader: unread (fetch), kept by the platform (a Blob), or
+    /// in wasm memory.
     #[cfg(all(feature = "js", target_arch = "wasm32"))]
-    pub(crate) fn into_fetch_body(self) -> core::result::Result<FetchBody, Response> {
+    pub(crate) fn into_js_body(self) -> JsBody {
         match self.body {
-            ResponseBody::Fetch(body) => Ok(body),
-            _ => Err(self),
+            ResponseBody::Fetch(body) => JsBody::Fetch(body),
+            ResponseBody::Blob(blob) => JsBody::Blob(blob),
+            ResponseBody::Buffered(bytes) => JsBody::Bytes(bytes),
         }
     }
 
-    /// Read the whole body now, keeping status and headers.
+    /// Read the whole body now, keeping status and headers. In the browser the body stays with
+    /// the platform (a `Blob`), so sharing it costs no wasm memory.
     pub(crate) async fn snapshot(self) -> Result<Snapshot> {
         let (status, headers, url, redirected) = (
             self.status,
@@ -116,13 +135,19 @@ impl Response {
             self.url.clone(),
             self.redirected,
         );
-        let body = self.bytes().await?;
+        let body = match self.body {
+            #[cfg(target_arch = "wasm32")]
+            ResponseBody::Fetch(body) => Stored::Blob(body.read_blob().await?),
+            #[cfg(target_arch = "wasm32")]
+            ResponseBody::Blob(blob) => Stored::Blob(blob),
+            ResponseBody::Buffered(bytes) => Stored::Bytes(bytes),
+        };
         Ok(Snapshot {
             status,
             headers,
             url,
             redirected,
-            body: body.into(),
+            body,
         })
     }
 
@@ -174,6 +199,8 @@ impl Response {
                 ResponseBody::Buffered(b) => Ok(b.to_vec()),
                 #[cfg(target_arch = "wasm32")]
                 ResponseBody::Fetch(f) => f.read().await,
+                #[cfg(target_arch = "wasm32")]
+                ResponseBody::Blob(b) => crate::rt::fetch::blob_bytes(&b).await,
             }
         };
         let result = match self.cancel {
@@ -193,6 +220,10 @@ impl Response {
             ResponseBody::Buffered(b) => {
                 Box::pin(futures::stream::once(core::future::ready(Ok(b.to_vec()))))
             }
+            #[cfg(target_arch = "wasm32")]
+            ResponseBody::Blob(b) => Box::pin(futures::stream::once(async move {
+                crate::rt::fetch::blob_bytes(&b).await
+            })),
             #[cfg(target_arch = "wasm32")]
             ResponseBody::Fetch(f) => f.chunks(),
         };
@@ -274,6 +305,14 @@ impl fmt::Debug for Response {
     }
 }
 
+/// A response body as the npm package reads it (see `Response::into_js_body`).
+#[cfg(all(feature = "js", target_arch = "wasm32"))]
+pub(crate) enum JsBody {
+    Fetch(FetchBody),
+    Blob(web_sys::Blob),
+    Bytes(Rc<[u8]>),
+}
+
 /// The unread body of a fetched response; owns the attempt (its abort-on-drop and timer).
 #[cfg(target_arch = "wasm32")]
 pub(crate) struct FetchBody {
@@ -320,6 +359,18 @@ impl FetchBody {
     /// The body as a stream of chunks (see [`Response::bytes_stream`]).
     pub(crate) fn chunks(self) -> futures::stream::LocalBoxStream<'static, Result<Vec<u8>>> {
         self.attempt.chunks(&self.raw, self.limit)
+    }
+
+    /// Read the whole body into a `Blob` the platform keeps.
+    pub(crate) async fn read_blob(self) -> Result<web_sys::Blob> {
+        use wasm_bindgen::JsCast;
+        let progress = self.listener();
+        let blob = self
+            .attempt
+            .read(&self.raw, Read::Blob, self.limit, &progress)
+            .await?;
+        blob.dyn_into()
+            .map_err(|_| Error::new(Kind::Decode, "the body was not read as a Blob"))
     }
 
     /// Read the whole body as text (the platform decodes it).

@@ -31,7 +31,7 @@ async fn max_body_size_cancels_a_larger_download() {
     ] {
         let res = client.get(url).max_body_size(limit).send().await.unwrap();
         let err = res.bytes().await.unwrap_err();
-        assert_eq!(err.kind(), Kind::Body, "{url}: {err}");
+        assert_eq!(err.kind(), Kind::Decode, "{url}: {err}");
     }
     // The streamed one was cut off at the limit, not read to its end and then refused.
     assert_eq!(aborted_downloads(&base, 1).await, 1);
@@ -44,7 +44,7 @@ async fn max_body_size_cancels_a_larger_download() {
         .text()
         .await
         .unwrap_err();
-    assert_eq!(text.kind(), Kind::Body);
+    assert_eq!(text.kind(), Kind::Decode);
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -205,7 +205,7 @@ async fn bytes_stream_yields_the_body_in_chunks_within_its_limit() {
         .await
         .collect()
         .await;
-    assert!(matches!(results.last(), Some(Err(e)) if e.kind() == Kind::Body));
+    assert!(matches!(results.last(), Some(Err(e)) if e.kind() == Kind::Decode));
     let yielded: usize = results.iter().flatten().map(Vec::len).sum();
     assert!(yielded <= 100_000, "{yielded} bytes yielded past the limit");
 }

@@ -121,6 +121,10 @@ impl core::fmt::Debug for RefreshEndpoint {
 /// garbage, and is not parsed.
 const MAX_ANSWER: usize = 64 * 1024;
 
+/// Set once the console was told that the cookie mode ignored a refresh token.
+pub(crate) static IGNORED_REFRESH_TOKEN: core::sync::atomic::AtomicBool =
+    core::sync::atomic::AtomicBool::new(false);
+
 /// Why a refresh did not give new tokens.
 pub(crate) enum RefreshFailure {
     /// The session is over (refresh token rejected or missing, garbage answer).
@@ -166,6 +170,7 @@ pub(crate) async fn exchange(
             .map_err(RefreshFailure::SessionOver)?;
         req.set_credentials(Credentials::Include);
         req.set_timeout(Some(timeout));
+        guard(&mut req);
         return call_endpoint(transport, endpoint, req, None).await;
     }
     let Some(refresh_token) = refresh_token else {
@@ -177,7 +182,17 @@ pub(crate) async fn exchange(
     let mut req =
         build_request(endpoint, refresh_token, credentials).map_err(RefreshFailure::SessionOver)?;
     req.set_timeout(Some(timeout));
+    guard(&mut req);
     call_endpoint(transport, endpoint, req, Some(refresh_token)).await
+}
+
+/// What every refresh request gets: it never follows a redirect (a 307/308 would re-send the
+/// refresh token wherever it leads, and that origin's answer would be taken as new tokens; a
+/// redirect is a transient failure instead), and its answer is read to at most
+/// [`MAX_ANSWER`] bytes (the download is canceled past it, nothing larger reaches memory).
+fn guard(req: &mut Request) {
+    req.set_follow_redirects(false);
+    req.set_max_body(Some(MAX_ANSWER as u64));
 }
 
 /// Build the refresh request.
@@ -235,7 +250,10 @@ async fn call_endpoint(
 ) -> core::result::Result<Tokens, RefreshFailure> {
     let res = transport.send(req).await.map_err(classify)?;
     let status = res.status();
-    let text = res.text().await.map_err(classify)?;
+    let text = res.text().await.map_err(|e| match e.kind() {
+        Kind::Decode => garbage("more than 64 KiB"),
+        _ => classify(e),
+    })?;
     if text.len() > MAX_ANSWER {
         return Err(garbage("more than 64 KiB"));
     }
@@ -262,12 +280,22 @@ async fn call_endpoint(
             "` string",
         ]))
     })?;
-    let tokens = Tokens::new(
-        access,
-        json::string_at(&text, &endpoint.refresh_field)
-            .map_err(not_json)?
-            .or_else(|| old_refresh.map(str::to_string)),
-    );
+    let refresh = json::string_at(&text, &endpoint.refresh_field).map_err(not_json)?;
+    let refresh = match endpoint.cookie {
+        // The server-managed mode keeps the refresh token out of reach of scripts: one sent in
+        // the body anyway (a server in transition, a plain OAuth server) is not kept.
+        true => {
+            if refresh.is_some() {
+                crate::rt::warn_once(
+                    &IGNORED_REFRESH_TOKEN,
+                    "tokenfetch: the refresh answer carries a refresh token, which the HttpOnly cookie mode (withCredentials) never stores; it was ignored",
+                );
+            }
+            None
+        }
+        false => refresh.or_else(|| old_refresh.map(str::to_string)),
+    };
+    let tokens = Tokens::new(access, refresh);
     tokens
         .validate()
         .map_err(|_| garbage("a malformed token"))?;

@@ -61,6 +61,11 @@ impl AuthMiddleware {
             "" => token.to_string(),
             scheme => crate::text::concat(&[scheme, " ", token]),
         };
+        // Browsers strip only `Authorization` when a redirect leads to another origin: a token
+        // in any other header never follows a redirect.
+        if !config.header.eq_ignore_ascii_case("authorization") {
+            req.set_follow_redirects(false);
+        }
         req.headers_mut().insert_sensitive(&config.header, &value)
     }
 

@@ -112,7 +112,15 @@ impl Auth {
 
     /// Store tokens (after a login). Malformed tokens are refused. With a shared store the
     /// other tabs hear of it ([`SessionChange::LoggedIn`]).
-    pub fn set_tokens(&self, tokens: Tokens) -> Result<()> {
+    /// In the HttpOnly cookie mode a refresh token is never stored (the server keeps it in its
+    /// cookie): one given here is ignored, and the console says so once.
+    pub fn set_tokens(&self, mut tokens: Tokens) -> Result<()> {
+        if self.cookie_mode() && tokens.refresh_token.take().is_some() {
+            crate::rt::warn_once(
+                &super::endpoint::IGNORED_REFRESH_TOKEN,
+                "tokenfetch: setTokens got a refresh token, which the HttpOnly cookie mode (withCredentials) never stores; it was ignored",
+            );
+        }
         tokens.validate()?;
         self.new_epoch();
         self.state.config.store.set(&tokens)?;
@@ -181,11 +189,16 @@ impl Auth {
         state.in_flight.borrow_mut().take();
     }
 
+    /// True in the server-managed HttpOnly refresh-cookie mode.
+    fn cookie_mode(&self) -> bool {
+        matches!(&self.state.config.refresh, Some(RefreshMethod::Endpoint(e)) if e.cookie)
+    }
+
     /// True if `tokens` should be refreshed before sending: no access token, or a JWT that
     /// expires within the skew (unless it is the one we just got and has not expired yet).
     pub(crate) fn needs_preemptive(&self, tokens: &Tokens) -> bool {
         let config = &self.state.config;
-        let cookie_mode = matches!(&config.refresh, Some(RefreshMethod::Endpoint(e)) if e.cookie);
+        let cookie_mode = self.cookie_mode();
         if config.refresh.is_none() || (tokens.refresh_token.is_none() && !cookie_mode) {
             return false;
         }

@@ -94,9 +94,19 @@ impl TokenStore for WebStorageStore {
     }
 
     fn set(&self, tokens: &Tokens) -> Result<()> {
-        self.storage()?
-            .set_item(&self.key, &to_json(tokens))
-            .map_err(|e| storage_error("storing tokens failed", &e))
+        let storage = self.storage()?;
+        let json = to_json(tokens);
+        storage
+            .set_item(&self.key, &json)
+            .map_err(|e| storage_error("storing tokens failed", &e))?;
+        // Read back: a write that did not stick is an error, never a silent loss.
+        match storage.get_item(&self.key) {
+            Ok(Some(back)) if back == json => Ok(()),
+            _ => Err(Error::new(
+                Kind::Storage,
+                "storing tokens failed: the value read back differs",
+            )),
+        }
     }
 
     fn clear(&self) -> Result<()> {
@@ -277,7 +287,29 @@ impl CookieStore {
             &JsValue::from_str(&cookie),
         )
         .map_err(|e| storage_error("writing a cookie failed", &e))?;
-        Ok(())
+        // Read back: browsers drop a cookie they refuse without a word (over ~4 KB, a
+        // `__Host-`/`__Secure-` name without https); the tokens would be lost and every
+        // request would refresh.
+        if max_age == Some(0) || self.read(suffix)?.as_deref() == Some(value) {
+            return Ok(());
+        }
+        let name = self.full_name(suffix);
+        let prefixed = name.starts_with("__Host-") || name.starts_with("__Secure-");
+        Err(Error::new(
+            Kind::Storage,
+            concat(&[
+                "the cookie ",
+                &name,
+                " was not stored: ",
+                if prefixed && !Self::is_https() {
+                    "a __Host- or __Secure- name needs https"
+                } else if name.len() + encode(value).len() >= 4096 {
+                    "browsers keep at most 4096 bytes per cookie (use WebStorageStore for tokens this large)"
+                } else {
+                    "the browser refused it (cookies blocked, or a Domain or Path it does not allow?)"
+                },
+            ]),
+        ))
     }
 }
 

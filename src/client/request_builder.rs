@@ -191,7 +191,7 @@ impl RequestBuilder {
     }
 
     /// Refuse a response body larger than `bytes`: the download is canceled and reading it fails
-    /// with [`Kind::Body`](crate::Kind::Body) (also when `Content-Length` is absent or wrong).
+    /// with [`Kind::Decode`](crate::Kind::Decode) (also when `Content-Length` is absent or wrong).
     pub fn max_body_size(self, bytes: u64) -> Self {
         self.map(|r| {
             r.set_max_body(Some(bytes));

@@ -135,9 +135,17 @@ fn refresh_endpoint(
     endpoint
 }
 
+/// The longest token a refresh function may return (UTF-16 units): anything larger is garbage
+/// and is not copied into wasm memory.
+const MAX_TOKEN: u32 = 64 * 1024;
+
 fn field(value: &JsValue, name: &str) -> Option<String> {
     Reflect::get(value, &name.into())
         .ok()
+        .filter(|v| {
+            v.dyn_ref::<js_sys::JsString>()
+                .is_some_and(|s| s.length() <= MAX_TOKEN)
+        })
         .and_then(|v| v.as_string())
 }
 

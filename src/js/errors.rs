@@ -34,15 +34,6 @@ pub(super) fn to_js(error: &Error) -> JsValue {
     with_code(error, code(error))
 }
 
-/// Like [`to_js`], for an error met while reading the response: a body that cannot be taken
-/// (over `maxContentLength`) is the response's fault, `ERR_BAD_RESPONSE`.
-pub(super) fn to_js_response(error: &Error) -> JsValue {
-    match error.kind() {
-        Kind::Body => with_code(error, "ERR_BAD_RESPONSE"),
-        _ => to_js(error),
-    }
-}
-
 fn with_code(error: &Error, code: &'static str) -> JsValue {
     let status = error
         .status()

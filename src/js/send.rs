@@ -8,12 +8,13 @@ use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::config::{bad_option, millis, retry_policy, MAX_MS};
-use super::errors::{to_js, to_js_response};
+use super::errors::to_js;
 use crate::auth::SkipAuth;
 use crate::error::Result;
 use crate::middleware::DedupeRequest;
+use crate::response::JsBody;
 use crate::rt::cancel::CancelHandle;
-use crate::rt::fetch::{ProgressListener, Read, UploadProgress};
+use crate::rt::fetch::{DownloadProgress, ProgressListener, Read, UploadProgress};
 use crate::rt::promise::promise;
 use crate::{Body, Client, Credentials, Method, Request, Response};
 
@@ -134,6 +135,11 @@ fn configure(req: &mut Request, args: Args<'_>) -> Result<()> {
     if args.on_upload.is_function() {
         let listener = ProgressListener(alloc::rc::Rc::new(args.on_upload));
         extensions.insert(UploadProgress(listener));
+        // XMLHttpRequest reports the download as it arrives (a fetch body is counted as read).
+        if args.on_progress.is_function() {
+            let listener = ProgressListener(alloc::rc::Rc::new(args.on_progress.clone()));
+            extensions.insert(DownloadProgress(listener));
+        }
     }
     if let Some(policy) = retry_policy(args.retry, args.retry_methods.as_deref())? {
         extensions.insert(policy);
@@ -155,19 +161,26 @@ fn configure(req: &mut Request, args: Args<'_>) -> Result<()> {
     Ok(())
 }
 
-/// The body as `data`'s raw form: a string, an `ArrayBuffer` or a `Blob`.
-async fn read(response: Response, kind: Read, on_progress: &JsValue) -> Result<JsValue> {
-    let response = match response.into_fetch_body() {
-        Ok(body) => return body.read_js(kind, on_progress).await,
-        Err(buffered) => buffered,
-    };
+/// The body as `data`'s raw form: a string, an `ArrayBuffer`, a `Blob` or the stream. A body
+/// read already (de-duplicated) is read again from the platform's copy with this caller's
+/// limit and progress listener.
+async fn read(
+    response: Response,
+    kind: Read,
+    limit: f64,
+    on_progress: &JsValue,
+) -> Result<JsValue> {
     let content_type = response
         .headers()
         .get("content-type")
         .unwrap_or("")
         .to_string();
-    let bytes = response.bytes().await?;
-    crate::rt::fetch::read_buffered(&bytes, kind, &content_type).await
+    let blob = match response.into_js_body() {
+        JsBody::Fetch(body) => return body.read_js(kind, on_progress).await,
+        JsBody::Blob(blob) => blob,
+        JsBody::Bytes(bytes) => crate::rt::fetch::blob_of(&bytes, &content_type),
+    };
+    crate::rt::fetch::read_blob(&blob, kind, limit, on_progress).await
 }
 
 async fn run(
@@ -177,13 +190,14 @@ async fn run(
     kind: Read,
     on_progress: JsValue,
 ) -> core::result::Result<JsValue, JsValue> {
+    let limit = req.max_body().map_or(-1.0, |l| l as f64);
     let response = client.execute(req).await.map_err(|e| to_js(&e))?;
     let status = response.status();
     let lines = response.headers().to_lines(false);
     let data = cancel
-        .race(read(response, kind, &on_progress))
+        .race(read(response, kind, limit, &on_progress))
         .await
-        .map_err(|e| to_js_response(&e))?;
+        .map_err(|e| to_js(&e))?;
     let out = Array::of3(
         &JsValue::from(status.as_u16()),
         &JsValue::from_str(status.canonical_reason().unwrap_or("")),
@@ -202,7 +216,7 @@ pub(super) fn send(client: &Client, mut args: Args<'_>) -> Promise {
         _ => Read::Text,
     };
     let cancel = CancelHandle::new();
-    let on_progress = core::mem::replace(&mut args.on_progress, JsValue::UNDEFINED);
+    let on_progress = args.on_progress.clone();
     let link = args.signal.take().and_then(|s| AbortLink::new(s, &cancel));
     let signaled = link.is_some() || cancel.is_canceled();
     let req = match build(client, args) {

@@ -6,6 +6,9 @@
 // (A sibling snippet: `make pkg` bundles both from wasm-bindgen's snippets directory.)
 import { errorMessage } from "../rt/fetch.js";
 
+/** The longest stored value read (characters): two tokens of 64 KiB each and their JSON. */
+const MAX_STORED = 140000;
+
 /**
  * `store[method]` with the arguments it takes (`set` gets the access token's JWT `exp` only
  * when the store is built in): its result if it is a string. The app's store is named in the
@@ -28,5 +31,7 @@ export function storeCall(store, builtin, method, key, value, exp) {
   }
   // An async store would read as "no tokens", and its rejections would go unhandled.
   if (result instanceof Promise) throw `${name} must be synchronous (it returned a Promise)`;
-  return typeof result === "string" ? result : undefined;
+  // A value far larger than two tokens (planted by another script) is garbage: it is not
+  // copied into wasm (where it could exhaust the memory) nor parsed on every request.
+  return typeof result === "string" && result.length <= MAX_STORED ? result : undefined;
 }

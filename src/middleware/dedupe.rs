@@ -1,9 +1,12 @@
 //! De-duplication: identical GET/HEAD requests in flight at the same time share one fetch.
 //!
-//! The key is the method, the full URL and every request header (so requests with different
-//! tokens, `Accept` or languages are never merged). The shared fetch is driven by whoever still
-//! waits for it: a caller that cancels leaves, the others keep waiting, and the fetch is
-//! aborted only when nobody waits any more. Each caller gets its own complete response.
+//! The key is the method, the full URL, every request header (so requests with different
+//! tokens, `Accept` or languages are never merged), the credentials mode, the per-attempt
+//! timeout and the response size limit (so no caller waits longer, or accepts more, than it
+//! asked for). The shared fetch is driven by whoever still waits for it: a caller that cancels
+//! leaves, the others keep waiting, and the fetch is aborted only when nobody waits any more.
+//! Each caller gets its own complete response; in the browser the body is read once into a
+//! `Blob` the platform keeps, so sharing it costs no wasm memory.
 
 use crate::prelude::*;
 
@@ -75,6 +78,20 @@ fn key(req: &Request) -> String {
     }
     let credentials = req.credentials().as_str();
     let mut key = crate::text::concat(&[req.method().as_str(), " ", req.url(), " ", credentials]);
+    // Whole milliseconds and bytes, as decimal digits (no `format!` in the npm build).
+    for limit in [req.timeout().map(|t| t.as_millis() as u64), req.max_body()] {
+        key.push(' ');
+        if let Some(mut n) = limit {
+            let at = key.len();
+            loop {
+                key.insert(at, char::from(b'0' + (n % 10) as u8));
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+    }
     for (name, value) in headers {
         key.push('\n');
         key.push_str(name);
@@ -145,5 +162,24 @@ mod tests {
             .insert("authorization", "Bearer other")
             .unwrap();
         assert_ne!(key(&a), key(&b));
+    }
+
+    #[test]
+    fn key_keeps_apart_callers_with_other_timeouts_or_size_limits() {
+        let plain = Request::new(Method::GET, "http://a.test/x").unwrap();
+        let mut timed = plain.clone();
+        timed.set_timeout(Some(core::time::Duration::from_millis(300)));
+        let mut limited = plain.clone();
+        limited.set_max_body(Some(10));
+        let mut longer = plain.clone();
+        longer.set_timeout(Some(core::time::Duration::from_millis(3000)));
+        let keys = [key(&plain), key(&timed), key(&limited), key(&longer)];
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert!(keys[1].contains(" 300 "), "{}", keys[1]);
+        assert_eq!(key(&timed), key(&timed.clone()));
     }
 }

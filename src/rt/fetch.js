@@ -6,9 +6,12 @@
  * Start `fetch(url, init)` with an AbortController and, if `timeoutMs` > 0, a timer that
  * aborts it. `headers` is "name\nvalue\n" lines (validated in Rust: no CR/LF). With an
  * `onUpload` function the attempt goes through XMLHttpRequest instead, the only way a browser
- * reports upload progress (where there is none, as in Node, or for a stream body: fetch).
+ * reports upload progress (where there is none, as in Node, or for a stream body: fetch); its
+ * download is then cut off past `limit` bytes (>= 0; negative: none) and reported to
+ * `onDownload`. With `noRedirect` a redirect is not followed: its answer is an error
+ * (`tokenfetchRedirect`), because the request carries a secret the browser would not strip.
  */
-export function start(url, method, headers, body, credentials, timeoutMs, onUpload) {
+export function start(url, method, headers, body, credentials, timeoutMs, onUpload, limit, onDownload, noRedirect) {
   const controller = new AbortController();
   // No prototype: fetch reads every RequestInit member, and must never find a polluted
   // Object.prototype's `headers`, `body` or `mode`.
@@ -16,6 +19,7 @@ export function start(url, method, headers, body, credentials, timeoutMs, onUplo
   init.method = method;
   init.credentials = credentials;
   init.signal = controller.signal;
+  if (noRedirect) init.redirect = "manual";
   if (headers) {
     const parts = headers.split("\n");
     const pairs = [];
@@ -37,14 +41,26 @@ export function start(url, method, headers, body, credentials, timeoutMs, onUplo
   const xhr = typeof onUpload === "function" && typeof XMLHttpRequest === "function" && !init.duplex;
   try {
     attempt.promise = xhr
-      ? viaXhr(url, init, onUpload)
+      ? viaXhr(url, init, onUpload, limit, onDownload)
       : typeof fetch === "function"
-        ? fetch(url, init)
+        ? fetch(url, init).then(noRedirect ? refuseRedirect : (res) => res)
         : Promise.reject(new TypeError("fetch is unavailable"));
   } catch (error) {
     attempt.promise = Promise.reject(error);
   }
   return attempt;
+}
+
+/** The answer to a request that may not follow redirects: a redirect is refused. */
+function refuseRedirect(res) {
+  // A browser hides a manual redirect (`opaqueredirect`, status 0); Node shows the 3xx.
+  if (res.type === "opaqueredirect" || (res.status >= 300 && res.status < 400 && res.headers.has("location"))) {
+    res.body?.cancel().catch(() => {});
+    throw Object.assign(new TypeError("the server answered with a redirect, which a request carrying a secret does not follow"), {
+      tokenfetchRedirect: true,
+    });
+  }
+  return res;
 }
 
 /** A progress event as axios shapes it (`AxiosProgressEvent`). */
@@ -69,44 +85,74 @@ const NULL_BODY = [101, 103, 204, 205, 304];
  * The request through XMLHttpRequest, answered as a real `Response` (so the rest of the
  * pipeline is the same): the same method, headers, body, credentials and abort signal.
  */
-function viaXhr(url, init, onUpload) {
+function viaXhr(url, init, onUpload, limit, onDownload) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    // Every platform callback settles the request, whatever it throws (a hostile status line
+    // makes `new Response` throw): nothing may stay pending.
+    const guard = (f) => (e) => {
+      try {
+        f(e);
+      } catch (error) {
+        xhr.onabort = xhr.onerror = xhr.onload = xhr.onprogress = null;
+        xhr.abort();
+        reject(error);
+      }
+    };
     xhr.open(init.method, url);
     xhr.responseType = "arraybuffer";
     xhr.withCredentials = init.credentials === "include";
     for (const [name, value] of init.headers ?? []) xhr.setRequestHeader(name, value);
     const start = performance.now();
     let last = 0;
+    let down = 0;
     xhr.upload.onprogress = (e) => {
       const total = e.lengthComputable ? e.total : undefined;
-      try {
-        onUpload(progressEvent(e.loaded, total, e.loaded - last, start, "upload"));
-      } catch {
-        // A throwing progress listener must not break the upload.
-      }
+      notify(onUpload, progressEvent(e.loaded, total, e.loaded - last, start, "upload"));
       last = e.loaded;
     };
-    xhr.onload = () => {
+    // The download, as it arrives: cut off past the limit (the body is never buffered whole).
+    xhr.onprogress = guard((e) => {
+      if (limit >= 0 && e.loaded > limit) throw tooLarge(limit);
+      const encoded = (xhr.getResponseHeader("content-encoding") ?? "identity").trim().toLowerCase() !== "identity";
+      const total = e.lengthComputable && !encoded && e.total >= e.loaded ? e.total : undefined;
+      if (typeof onDownload === "function") notify(onDownload, progressEvent(e.loaded, total, e.loaded - down, start, "download"));
+      down = e.loaded;
+    });
+    xhr.onload = guard(() => {
       const headers = new Headers();
       for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
         const at = line.indexOf(":");
         if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
       }
       const status = xhr.status;
-      if (status < 200 || status > 599) return reject(new TypeError("network error"));
-      const res = new Response(NULL_BODY.includes(status) ? null : xhr.response, { status, statusText: xhr.statusText, headers });
+      if (status < 200 || status > 599) throw new TypeError(`network error (status ${status})`);
+      const body = NULL_BODY.includes(status) ? null : xhr.response;
+      if (limit >= 0 && body && body.byteLength > limit) throw tooLarge(limit);
+      const res = new Response(body, { status, statusText: xhr.statusText, headers });
       // Where redirects led: the auth layer must see it (a Response made here has no URL).
       Object.defineProperty(res, "url", { value: xhr.responseURL });
       Object.defineProperty(res, "redirected", { value: xhr.responseURL !== "" && xhr.responseURL !== url });
+      // Read already (and counted above): the reader must not report it again.
+      res.tokenfetchRead = true;
       resolve(res);
-    };
+    });
     xhr.onerror = () => reject(new TypeError("network error"));
     xhr.onabort = () => reject(new DOMException("The operation was aborted.", "AbortError"));
     init.signal.addEventListener("abort", () => xhr.abort());
     xhr.send(init.body ?? null);
   });
 }
+
+/** Call a progress listener; one that throws must not break the transfer. */
+function notify(listener, event) {
+  try {
+    listener(event);
+  } catch {}
+}
+
+const tooLarge = (limit) =>
+  Object.assign(new RangeError(`the response body is larger than ${limit} bytes (maxContentLength)`), { tokenfetchTooLarge: true });
 
 /** The attempt's `fetch` promise. */
 export function promise(attempt) {
@@ -129,10 +175,14 @@ export function finish(attempt) {
   clearTimeout(attempt.timer);
 }
 
-/** `read` for a body already in memory (a de-duplicated response): bytes and content type. */
-export function readBytes(bytes, kind, contentType) {
-  const headers = contentType ? { "content-type": contentType } : {};
-  return read(new Response(bytes.slice(), { headers }), kind, -1, undefined);
+/** `read` for a body read whole already (a de-duplicated response's), kept as a Blob. */
+export function readBlob(blob, kind, limit, onProgress) {
+  return read(new Response(blob, { headers: blob.type ? { "content-type": blob.type } : {} }), kind, limit, onProgress);
+}
+
+/** Bytes from wasm memory as a Blob (copied). */
+export function blobOf(bytes, type) {
+  return new Blob([bytes], { type });
 }
 
 /** A Response's headers as "name\nvalue\n" lines (names lower-case, repeats joined). */
@@ -189,7 +239,7 @@ export function urlOrigin(url) {
  * wrong; `onProgress` gets axios-shaped progress events.
  */
 export async function read(res, kind, limit, onProgress) {
-  const streamed = limit >= 0 || typeof onProgress === "function";
+  const streamed = (limit >= 0 || typeof onProgress === "function") && !res.tokenfetchRead;
   if (!streamed || !res.body) {
     if (kind === 3) return res.body ?? new Blob([]).stream();
     if (kind === 1) return res.arrayBuffer();
@@ -202,26 +252,19 @@ export async function read(res, kind, limit, onProgress) {
   const encoded = (res.headers.get("content-encoding") ?? "identity").trim().toLowerCase() !== "identity";
   const header = Number(res.headers.get("content-length"));
   let total = !encoded && Number.isFinite(header) && header >= 0 && res.headers.has("content-length") ? header : undefined;
-  const tooLarge = () => Object.assign(new RangeError(`the response body is larger than ${limit} bytes (maxContentLength)`), { tokenfetchTooLarge: true });
   if (limit >= 0 && total > limit) {
     await res.body.cancel();
-    throw tooLarge();
+    throw tooLarge(limit);
   }
   const start = performance.now();
   let loaded = 0;
   // One chunk more: throws over the limit, else reports progress.
   const count = (chunk) => {
     loaded += chunk.byteLength;
-    if (limit >= 0 && loaded > limit) throw tooLarge();
+    if (limit >= 0 && loaded > limit) throw tooLarge(limit);
     // More than declared (an encoding cross-origin code cannot see): the total is unknown.
     if (loaded > total) total = undefined;
-    if (typeof onProgress === "function") {
-      try {
-        onProgress(progressEvent(loaded, total, chunk.byteLength, start, "download"));
-      } catch {
-        // A throwing progress listener must not break the download.
-      }
-    }
+    if (typeof onProgress === "function") notify(onProgress, progressEvent(loaded, total, chunk.byteLength, start, "download"));
   };
   // A stream is counted as it is read; an error cancels the download (pipeThrough does).
   if (kind === 3) {

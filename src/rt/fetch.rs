@@ -21,6 +21,9 @@ extern "C" {
         credentials: &str,
         timeout_ms: u32,
         on_upload: &JsValue,
+        limit: f64,
+        on_download: &JsValue,
+        no_redirect: bool,
     ) -> JsValue;
     fn promise(attempt: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = timedOut)]
@@ -37,9 +40,16 @@ extern "C" {
     ) -> js_sys::Promise;
     #[wasm_bindgen(js_name = isTooLarge)]
     fn is_too_large(error: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = readBlob)]
+    fn read_blob_js(
+        blob: &web_sys::Blob,
+        kind: u8,
+        limit: f64,
+        on_progress: &JsValue,
+    ) -> js_sys::Promise;
     #[cfg(feature = "js")]
-    #[wasm_bindgen(js_name = readBytes)]
-    fn read_bytes(bytes: &[u8], kind: u8, content_type: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = blobOf)]
+    fn blob_of_js(bytes: &[u8], content_type: &str) -> web_sys::Blob;
     fn reader(res: &web_sys::Response) -> JsValue;
     fn chunk(reader: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = urlOrigin)]
@@ -160,6 +170,22 @@ pub(crate) fn js_message(value: &JsValue) -> String {
     error_message(value)
 }
 
+/// How an attempt is sent (see [`Attempt::start`]).
+pub(crate) struct Options<'a> {
+    /// `RequestInit.credentials`.
+    pub credentials: &'a str,
+    /// 0 for none.
+    pub timeout_ms: u32,
+    /// A JS function (the attempt then goes through XMLHttpRequest) or `undefined`.
+    pub on_upload: &'a JsValue,
+    /// The most bytes the response body may have.
+    pub limit: Option<u64>,
+    /// A JS function or `undefined`.
+    pub on_download: &'a JsValue,
+    /// Refuse redirects (the request carries a secret the browser would not strip).
+    pub no_redirect: bool,
+}
+
 /// One attempt of `fetch`: aborted when dropped unless [`finish`](Self::finish)ed first
 /// (body read or handed over), so a completed request is never aborted.
 pub(crate) struct Attempt {
@@ -170,26 +196,29 @@ pub(crate) struct Attempt {
 impl Attempt {
     /// Start `fetch(url, init)`; `headers` are `name\nvalue\n` lines, `timeout_ms` 0 for none.
     /// With an `on_upload` JS function the attempt goes through XMLHttpRequest, which reports
-    /// upload progress.
+    /// upload progress; its download is then cut off past `limit` and reported to
+    /// `on_download` as it arrives. With `no_redirect` a redirect is an error, not followed.
     pub fn start(
         url: &str,
         method: &str,
         headers: &str,
         body: Option<JsValue>,
-        credentials: &str,
-        timeout_ms: u32,
-        on_upload: &JsValue,
+        options: Options<'_>,
     ) -> Attempt {
         let body = body.unwrap_or(JsValue::UNDEFINED);
+        let limit = options.limit.map_or(-1.0, |l| l as f64);
         Attempt {
             handle: start(
                 url,
                 method,
                 headers,
                 body,
-                credentials,
-                timeout_ms,
-                on_upload,
+                options.credentials,
+                options.timeout_ms,
+                options.on_upload,
+                limit,
+                options.on_download,
+                options.no_redirect,
             ),
             done: false,
         }
@@ -209,7 +238,7 @@ impl Attempt {
     }
 
     /// Read `res`'s body the platform's way, then finish the attempt. Over `limit` bytes
-    /// (if any) the download is canceled: [`Kind::Body`]. `on_progress` (a JS function or
+    /// (if any) the download is canceled: [`Kind::Decode`]. `on_progress` (a JS function or
     /// `undefined`) gets progress events.
     pub async fn read(
         mut self,
@@ -221,18 +250,12 @@ impl Attempt {
         let limit = limit.map_or(-1.0, |l| l as f64);
         let result = wait(&read(res, kind as u8, limit, on_progress))
             .await
-            .map_err(|e| {
-                if is_too_large(&e) {
-                    Error::new(Kind::Body, js_message(&e))
-                } else {
-                    self.rejection(&e)
-                }
-            });
+            .map_err(|e| self.rejection(&e));
         self.finish();
         result
     }
 
-    /// The body chunk by chunk; over `limit` bytes the download is canceled ([`Kind::Body`]).
+    /// The body chunk by chunk; over `limit` bytes the download is canceled ([`Kind::Decode`]).
     /// Dropping the stream before its end aborts the download.
     pub fn chunks(
         self,
@@ -263,7 +286,7 @@ impl Attempt {
                         if limit.is_some_and(|l| seen > l) {
                             // Dropping the attempt (not finished) aborts the download.
                             let error = Error::new(
-                                Kind::Body,
+                                Kind::Decode,
                                 "the response body is larger than the limit",
                             );
                             return Some((Err(error), (attempt, reader, seen, true)));
@@ -287,9 +310,13 @@ impl Attempt {
         }
     }
 
-    /// The error for a rejected `fetch` or body read: `Timeout` if our timer aborted it.
+    /// The error for a rejected `fetch` or body read: `Timeout` if our timer aborted it,
+    /// `Decode` for a body over its limit (XMLHttpRequest's is counted before the head
+    /// resolves).
     fn rejection(&self, value: &JsValue) -> Error {
-        if timed_out(&self.handle) {
+        if is_too_large(value) {
+            Error::new(Kind::Decode, js_message(value))
+        } else if timed_out(&self.handle) {
             Error::from_kind(Kind::Timeout)
         } else {
             Error::new(Kind::Network, js_message(value))
@@ -305,13 +332,31 @@ impl Drop for Attempt {
     }
 }
 
-/// A body that is already in memory (a de-duplicated response), read the platform's way as
-/// [`Attempt::read`] reads a fetched one; `content_type` is the `Blob`'s type.
-#[cfg(feature = "js")]
-pub(crate) async fn read_buffered(bytes: &[u8], kind: Read, content_type: &str) -> Result<JsValue> {
-    wait(&read_bytes(bytes, kind as u8, content_type))
+/// A body the platform keeps (a de-duplicated response's), read its way as [`Attempt::read`]
+/// reads a fetched one: over `limit` bytes (negative: none) [`Kind::Decode`], progress events
+/// to `on_progress`.
+pub(crate) async fn read_blob(
+    blob: &web_sys::Blob,
+    kind: Read,
+    limit: f64,
+    on_progress: &JsValue,
+) -> Result<JsValue> {
+    wait(&read_blob_js(blob, kind as u8, limit, on_progress))
         .await
         .map_err(|e| Error::new(Kind::Decode, js_message(&e)))
+}
+
+/// The bytes of a body the platform keeps (one copy into wasm memory).
+pub(crate) async fn blob_bytes(blob: &web_sys::Blob) -> Result<Vec<u8>> {
+    let none = JsValue::UNDEFINED;
+    let buffer = read_blob(blob, Read::ArrayBuffer, -1.0, &none).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Bytes in wasm memory as a `Blob` of `content_type` (copied out once).
+#[cfg(feature = "js")]
+pub(crate) fn blob_of(bytes: &[u8], content_type: &str) -> web_sys::Blob {
+    blob_of_js(bytes, content_type)
 }
 
 /// A response's headers, read in one crossing.

@@ -16,3 +16,16 @@ pub(crate) mod task;
 pub mod time;
 #[cfg(test)]
 pub(crate) mod wakes;
+
+/// Say `message` on the console once (per page and `said` flag): for a misconfiguration the
+/// library works around, such as a refresh token the HttpOnly cookie mode will not store.
+/// Natively there is no console: nothing is said.
+pub(crate) fn warn_once(said: &core::sync::atomic::AtomicBool, message: &str) {
+    if said.swap(true, core::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    #[cfg(target_arch = "wasm32")]
+    web_sys::console::warn_1(&wasm_bindgen::JsValue::from_str(message));
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = message;
+}

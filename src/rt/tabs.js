@@ -48,8 +48,10 @@ export function open(name, onMessage) {
   const channel = new BroadcastChannel(name);
   // Node's channels hold the process open; a client must never keep a script from exiting.
   channel.unref?.();
+  // Only a few short words mean anything (auth/tabs.rs): anything else — a large string any
+  // script of the origin may post — is dropped here, before it would be copied into wasm.
   channel.onmessage = (event) => {
-    if (typeof event.data === "string") onMessage(event.data);
+    if (typeof event.data === "string" && event.data.length <= 16) onMessage(event.data);
   };
   return channel;
 }

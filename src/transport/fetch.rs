@@ -12,7 +12,7 @@ use crate::error::{Error, Kind, Result};
 use crate::http::status::StatusCode;
 use crate::request::Request;
 use crate::response::{FetchBody, Response};
-use crate::rt::fetch::{headers_of, Attempt, DownloadProgress, UploadProgress};
+use crate::rt::fetch::{headers_of, Attempt, DownloadProgress, Options, UploadProgress};
 use crate::rt::time::clamp_millis;
 
 /// The transport over the platform's global `fetch` (window, worker or Node), with one
@@ -47,19 +47,32 @@ async fn fetch(req: Request) -> Result<Response> {
         .extensions()
         .get::<UploadProgress>()
         .map_or(&none, |p| &*p.0 .0);
+    let on_download = req
+        .extensions()
+        .get::<DownloadProgress>()
+        .map(|p| p.0.clone());
+    if !req.follows_redirects() && on_upload.is_function() {
+        // XMLHttpRequest, the only way to report upload progress, follows every redirect with
+        // every header: a secret in a header it does not strip would go wherever it leads.
+        return Err(Error::new(
+            Kind::Builder,
+            "onUploadProgress cannot be used while the token travels in a header other than Authorization (XMLHttpRequest would follow a redirect with it)",
+        ));
+    }
     let attempt = Attempt::start(
         req.url(),
         req.method().as_str(),
         &headers,
         js_body(&req.body().0)?,
-        credentials,
-        timeout,
-        on_upload,
+        Options {
+            credentials,
+            timeout_ms: timeout,
+            on_upload,
+            limit: req.max_body(),
+            on_download: on_download.as_ref().map_or(&none, |p| &*p.0),
+            no_redirect: !req.follows_redirects(),
+        },
     );
-    let on_download = req
-        .extensions()
-        .get::<DownloadProgress>()
-        .map(|p| p.0.clone());
     let raw = attempt.response().await?;
     let url = match raw.url() {
         u if u.is_empty() => req.url().to_string(),
