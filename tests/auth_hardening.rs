@@ -99,3 +99,64 @@ async fn hosts_and_ports_are_read_as_the_browser_reads_them() {
         .unwrap();
     assert_eq!(client.base_origin(), Some("http://xn--bcher-kva.test"));
 }
+
+/// A token in a header the browser does not strip on a cross-origin redirect (anything but
+/// `Authorization`) never follows a redirect: the redirect is a network error, and the foreign
+/// origin gets nothing. `Authorization` itself still follows (the browser strips it).
+#[wasm_bindgen_test]
+async fn a_token_in_a_custom_header_never_follows_a_redirect() {
+    let base = tenant("custom-header-redirect");
+    let client = auth_client(&base, AuthConfig::new().header("x-access-token").scheme("")).await;
+    for status in ["302", "307"] {
+        let err = client
+            .get("/redirect")
+            .query([("to", "foreign"), ("path", "/echo"), ("status", status)])
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), Kind::Network, "{status}: {err}");
+        assert!(err.to_string().contains("redirect"), "{err}");
+    }
+    assert_eq!(
+        stats(&base).await["foreign"]["requests"].as_u64().unwrap(),
+        0
+    );
+    let bearer = auth_client(&base, AuthConfig::new()).await;
+    let res = bearer
+        .get("/redirect")
+        .query([("to", "foreign"), ("path", "/echo"), ("status", "307")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.ok() && res.redirected());
+    let stats = stats(&base).await;
+    assert_eq!(stats["foreign"]["requests"].as_u64().unwrap(), 1);
+    assert_eq!(
+        stats["foreign"]["authorization_headers"],
+        serde_json::json!([])
+    );
+}
+
+/// A refresh endpoint that answers 307 to another origin: the refresh token is not re-sent
+/// there; the refresh fails as transient and the tokens are kept.
+#[wasm_bindgen_test]
+async fn the_refresh_never_follows_a_redirect() {
+    let base = tenant("refresh-redirect");
+    let endpoint = RefreshEndpoint::new("/redirect?to=foreign&path=/auth/refresh&status=307");
+    let client = Client::builder()
+        .base_url(&base)
+        .auth(AuthConfig::new().refresh_endpoint(endpoint))
+        .build()
+        .unwrap();
+    let auth = client.auth().unwrap();
+    auth.set_tokens(tokens(&base, None).await).unwrap();
+    let before = auth.tokens().unwrap();
+    let err = auth.refresh().await.unwrap_err();
+    assert_eq!(err.kind(), Kind::Network, "{err}");
+    assert!(err.to_string().contains("redirect"), "{err}");
+    assert_eq!(auth.tokens().unwrap(), before);
+    assert_eq!(
+        stats(&base).await["foreign"]["requests"].as_u64().unwrap(),
+        0
+    );
+}

@@ -57,7 +57,10 @@ pub fn tenant_router(state: AppState) -> Router<AppState> {
         .route("/status/{code}", get(misbehave::status))
         .route("/flaky/{key}", any(misbehave::flaky))
         .route("/retry-after/{key}", get(misbehave::retry_after))
-        .route("/redirect", get(misbehave::redirect))
+        .route(
+            "/redirect",
+            get(misbehave::redirect).post(misbehave::redirect),
+        )
         .route("/garbage", get(misbehave::garbage))
         .route("/upload", post(transfer::upload))
         .route("/download", get(transfer::download));
