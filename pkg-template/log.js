@@ -46,11 +46,13 @@ export function logger(redact) {
         return i >= 0 && secret(pair.slice(0, i)) ? `${pair.slice(0, i)}=${REDACTED}` : pair;
       })
       .join("&");
+  // Path parameters too (`/cart;jsessionid=…`).
+  const path = (p) => p.replace(/;([^;=/]*)=([^;/]*)/g, (m, k) => (secret(k) ? `;${k}=${REDACTED}` : m));
   const url = (u) => {
     const hash = u.indexOf("#");
     const main = hash < 0 ? u : u.slice(0, hash);
     const q = main.indexOf("?");
-    return (q < 0 ? main : `${main.slice(0, q)}?${pairs(main.slice(q + 1))}`) + (hash < 0 ? "" : "#…");
+    return (q < 0 ? path(main) : `${path(main.slice(0, q))}?${pairs(main.slice(q + 1))}`) + (hash < 0 ? "" : "#…");
   };
   // `name\nvalue\n` lines → "name: value" (or redacted), and the content type.
   const headers = (lines = "") => {

@@ -87,7 +87,9 @@ export interface AuthOptions {
   storage?: "memory" | "localStorage" | "sessionStorage" | "cookie" | CustomStorage;
   /** Key (or cookie name prefix) for the tokens. Default `"tokenfetch"`. */
   storageKey?: string;
-  /** Default `"Authorization"`. */
+  /** Default `"Authorization"`. A token in any other header never follows a redirect (browsers
+   * strip only `Authorization` on one): a redirect answer rejects with `ERR_NETWORK`, and
+   * `onUploadProgress` (XMLHttpRequest follows every redirect) is refused with `ERR_BAD_OPTION`. */
   header?: string;
   /** Default `"Bearer"`; `""` sends the bare token. */
   scheme?: string;

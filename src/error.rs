@@ -194,7 +194,8 @@ impl Error {
 
 /// Show a URL without user info, query or fragment: those are where secrets hide.
 pub(crate) fn redact_url(url: &str) -> String {
-    let cut = url.find(['?', '#']).unwrap_or(url.len());
+    // Path parameters (`;jsessionid=…`) go with the query.
+    let cut = url.find(['?', '#', ';']).unwrap_or(url.len());
     let (head, tail) = crate::text::split_at(url, cut);
     let mut shown = head.to_string();
     if let Some(scheme_end) = crate::text::find(head, "://") {
@@ -206,10 +207,10 @@ pub(crate) fn redact_url(url: &str) -> String {
         }
     }
     if !tail.is_empty() {
-        shown.push_str(if tail.starts_with('?') {
-            "?…"
-        } else {
-            "#…"
+        shown.push_str(match tail.as_bytes().first() {
+            Some(b'?') => "?…",
+            Some(b';') => ";…",
+            _ => "#…",
         });
     }
     shown
@@ -289,6 +290,10 @@ mod tests {
         assert!(!shown.contains("SECRET"), "{shown}");
         assert!(!shown.contains("pw"), "{shown}");
         assert!(shown.contains("https://api.test/x?…"), "{shown}");
+        let path = Error::from_kind(Kind::Network).with_url("https://api.test/cart;jsessionid=S1");
+        let shown = format!("{path} {path:?}");
+        assert!(!shown.contains("S1"), "{shown}");
+        assert!(shown.contains("https://api.test/cart;…"), "{shown}");
     }
 
     #[test]

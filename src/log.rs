@@ -184,9 +184,35 @@ impl Logger {
             None => (url, ""),
         };
         match crate::text::split_once_byte(url, b'?') {
-            Some((path, query)) => concat(&[path, "?", &self.redact_pairs(query), fragment]),
-            None => concat(&[url, fragment]),
+            Some((path, query)) => concat(&[
+                &self.redact_path(path),
+                "?",
+                &self.redact_pairs(query),
+                fragment,
+            ]),
+            None => concat(&[&self.redact_path(url), fragment]),
         }
+    }
+
+    /// Path parameters (`/cart;jsessionid=…`): a secret one's value is redacted (to the next `/`).
+    fn redact_path(&self, path: &str) -> String {
+        let mut out = String::with_capacity(path.len());
+        for (i, piece) in crate::text::split_byte(path, b';').enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            match crate::text::split_once_byte(piece, b'=') {
+                Some((k, v)) if i > 0 && self.secret_field(k) => {
+                    out.push_str(k);
+                    out.push_str("=[redacted]");
+                    if let Some(rest) = crate::text::find(v, "/") {
+                        out.push_str(crate::text::split_at(v, rest).1);
+                    }
+                }
+                _ => out.push_str(piece),
+            }
+        }
+        out
     }
 
     fn headers(&self, headers: &HeaderMap) -> Vec<String> {

@@ -160,6 +160,13 @@ async fn default_redaction_finds_secrets_by_normalised_name() {
         .await
         .unwrap();
     assert!(fragment.ok());
+    // Path parameters: a servlet session id in the path.
+    let path = client
+        .get("/echo;jsessionid=PPSECRET;v=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(path.status(), 404);
     let text: String = records
         .borrow()
         .iter()
@@ -176,6 +183,7 @@ async fn default_redaction_finds_secrets_by_normalised_name() {
         "\"ratio\":1.0000001",
         "\"big\":1e+300", // as serde_json sent it
         "/echo?page=3#…",
+        "/echo;jsessionid=[redacted];v=1",
         "x-api-key: [redacted]",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");

@@ -171,6 +171,8 @@ test("log: the token under any header name, log.redact names, fragments; the ref
       await keyed.post("/echo", '{"id":12345678901234567890,"f":1.0,"e":1E3}', { headers: { "content-type": "application/json" } });
       await keyed.get("/status/503", { retry: { limit: 1, backoff: 1 } }).catch(() => {});
       await keyed.get(`${closed}/nothing`, { retry: false }).catch(() => {});
+      // A servlet session id as a path parameter.
+      await keyed.get("/echo;jsessionid=PPSECRET;v=1").catch(() => {});
     } finally {
       Object.assign(console, saved);
     }
@@ -184,6 +186,7 @@ test("log: the token under any header name, log.redact names, fragments; the ref
     'body: {"xTenant":"[redacted]","keep":[1,{"password":"[redacted]"}]}', "⟳ refreshing the token", "waits for the token refresh",
     "⟳ token refreshed (generation 1)", "/api/items replayed", "/api/items (replay with the new token)", "/api/items 200 OK (",
     "/api/items 200 OK in ", 'body: {"id":12345678901234567890,"f":1.0,"e":1E3}', "↻ ", "/status/503 attempt 2 in ", "/status/503 503 Service Unavailable in ", "warn: ✗ GET", "/nothing failed after ", "error: ✗ GET", "/nothing failed in ",
+    "/echo;jsessionid=[redacted];v=1",
   ]) {
     assert.ok(out.includes(expected), `missing ${expected} in:\n${out}`);
   }
