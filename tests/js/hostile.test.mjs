@@ -285,3 +285,29 @@ test("a transform or serializer that returns a Promise is refused, never sent as
   }
   assert.equal((await stats(base)).requests.filter((r) => r.method === "POST").length, 0, "nothing was posted");
 });
+
+test("a huge value planted in the store or returned by a refresh function never reaches wasm memory", async () => {
+  const page = await memoryPage();
+  try {
+    const out = await page.evaluate(async () => {
+      const key = `tf-planted-${Math.random()}`;
+      const api = tf.createClient({ auth: { storage: "localStorage", storageKey: key } });
+      api.auth.getTokens();
+      const huge = "x".repeat(24 * 1024 * 1024);
+      const before = bytes();
+      localStorage.setItem(key, JSON.stringify({ access_token: "a".repeat(4_800_000), refresh_token: "r" }));
+      const planted = api.auth.getTokens();
+      localStorage.removeItem(key);
+      let expired = 0;
+      const fn = tf.createClient({ auth: { refresh: () => ({ accessToken: huge }), onSessionExpired: () => expired++ } });
+      fn.auth.setTokens({ accessToken: "A", refreshToken: "R" });
+      const refreshed = await fn.auth.refresh().then(() => "ok", (e) => e.code);
+      return { planted, refreshed, expired, growth: bytes() - before };
+    });
+    assert.equal(out.planted, null);
+    assert.deepEqual([out.refreshed, out.expired], ["ERR_SESSION_EXPIRED", 1]);
+    assert.ok(out.growth < 2 * 1024 * 1024, `wasm memory grew ${out.growth} bytes`);
+  } finally {
+    await page.close();
+  }
+});
