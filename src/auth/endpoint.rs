@@ -121,10 +121,6 @@ impl core::fmt::Debug for RefreshEndpoint {
 /// garbage, and is not parsed.
 const MAX_ANSWER: usize = 64 * 1024;
 
-/// Set once the console was told that the cookie mode ignored a refresh token.
-pub(crate) static IGNORED_REFRESH_TOKEN: core::sync::atomic::AtomicBool =
-    core::sync::atomic::AtomicBool::new(false);
-
 /// Why a refresh did not give new tokens.
 pub(crate) enum RefreshFailure {
     /// The session is over (refresh token rejected or missing, garbage answer).
@@ -280,22 +276,12 @@ async fn call_endpoint(
             "` string",
         ]))
     })?;
-    let refresh = json::string_at(&text, &endpoint.refresh_field).map_err(not_json)?;
-    let refresh = match endpoint.cookie {
-        // The server-managed mode keeps the refresh token out of reach of scripts: one sent in
-        // the body anyway (a server in transition, a plain OAuth server) is not kept.
-        true => {
-            if refresh.is_some() {
-                crate::rt::warn_once(
-                    &IGNORED_REFRESH_TOKEN,
-                    "tokenfetch: the refresh answer carries a refresh token, which the HttpOnly cookie mode (withCredentials) never stores; it was ignored",
-                );
-            }
-            None
-        }
-        false => refresh.or_else(|| old_refresh.map(str::to_string)),
-    };
-    let tokens = Tokens::new(access, refresh);
+    let tokens = Tokens::new(
+        access,
+        json::string_at(&text, &endpoint.refresh_field)
+            .map_err(not_json)?
+            .or_else(|| old_refresh.map(str::to_string)),
+    );
     tokens
         .validate()
         .map_err(|_| garbage("a malformed token"))?;

@@ -112,15 +112,10 @@ impl Auth {
 
     /// Store tokens (after a login). Malformed tokens are refused. With a shared store the
     /// other tabs hear of it ([`SessionChange::LoggedIn`]).
-    /// In the HttpOnly cookie mode a refresh token is never stored (the server keeps it in its
-    /// cookie): one given here is ignored, and the console says so once.
+    /// In the HttpOnly cookie mode a refresh token given here is ignored (see
+    /// [`RefreshEndpoint::with_credentials`](super::RefreshEndpoint::with_credentials)).
     pub fn set_tokens(&self, mut tokens: Tokens) -> Result<()> {
-        if self.cookie_mode() && tokens.refresh_token.take().is_some() {
-            crate::rt::warn_once(
-                &super::endpoint::IGNORED_REFRESH_TOKEN,
-                "tokenfetch: setTokens got a refresh token, which the HttpOnly cookie mode (withCredentials) never stores; it was ignored",
-            );
-        }
+        self.keep_out_refresh_token(&mut tokens);
         tokens.validate()?;
         self.new_epoch();
         self.state.config.store.set(&tokens)?;
@@ -192,6 +187,19 @@ impl Auth {
     /// True in the server-managed HttpOnly refresh-cookie mode.
     fn cookie_mode(&self) -> bool {
         matches!(&self.state.config.refresh, Some(RefreshMethod::Endpoint(e)) if e.cookie)
+    }
+
+    /// The HttpOnly cookie mode keeps the refresh token out of reach of scripts: one handed over
+    /// anyway (by `set_tokens`, or in a refresh answer from a server in transition or a plain
+    /// OAuth server) is dropped before anything is stored, and the console says so once.
+    fn keep_out_refresh_token(&self, tokens: &mut Tokens) {
+        static SAID: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+        if self.cookie_mode() && tokens.refresh_token.take().is_some() {
+            crate::rt::warn_once(
+                &SAID,
+                "tokenfetch: a refresh token was handed to the HttpOnly cookie mode (withCredentials), which never stores one; it was ignored",
+            );
+        }
     }
 
     /// True if `tokens` should be refreshed before sending: no access token, or a JWT that
@@ -347,7 +355,8 @@ impl Auth {
                 }
             }
         }
-        let tokens = self.exchange().await?;
+        let mut tokens = self.exchange().await?;
+        self.keep_out_refresh_token(&mut tokens);
         let stored = state.epoch.get() == epoch;
         if stored {
             state

@@ -78,18 +78,11 @@ fn key(req: &Request) -> String {
     }
     let credentials = req.credentials().as_str();
     let mut key = crate::text::concat(&[req.method().as_str(), " ", req.url(), " ", credentials]);
-    // Whole milliseconds and bytes, as decimal digits (no `format!` in the npm build).
+    // Whole milliseconds and bytes.
     for limit in [req.timeout().map(|t| t.as_millis() as u64), req.max_body()] {
         key.push(' ');
-        if let Some(mut n) = limit {
-            let at = key.len();
-            loop {
-                key.insert(at, char::from(b'0' + (n % 10) as u8));
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
+        if let Some(n) = limit {
+            crate::text::push_number(&mut key, n);
         }
     }
     for (name, value) in headers {
