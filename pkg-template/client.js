@@ -49,17 +49,33 @@ class Auth {
     this.#engine = engine;
   }
 
-  /** Store `{ accessToken, refreshToken }` (after a login). */
+  /**
+   * Store `{ accessToken, refreshToken, expiresIn | expiresAt }` (after a login): `expiresIn`
+   * in seconds (an OAuth answer's `expires_in`), `expiresAt` in seconds since the epoch (a
+   * JWT's `exp`) or a `Date`.
+   */
   setTokens(tokens) {
-    const t = opt.read(tokens, "tokens", ["accessToken", "refreshToken"]);
+    const t = opt.read(tokens, "tokens", ["accessToken", "refreshToken", "expiresIn", "expiresAt"]);
     const token = (k) => (t[k] === null || t[k] === undefined ? undefined : opt.string(`tokens.${k}`, t[k]));
-    engineCall(() => this.#engine.auth(SET_TOKENS, token("accessToken"), token("refreshToken")));
+    let at = NaN;
+    if (t.expiresIn != null && t.expiresAt != null) throw badOption("tokens.expiresAt", "cannot be given with expiresIn");
+    if (t.expiresIn != null) at = Date.now() / 1000 + opt.number("tokens.expiresIn", t.expiresIn, 0, 3.15e9, false);
+    else if (t.expiresAt instanceof Date) at = opt.number("tokens.expiresAt", t.expiresAt.getTime() / 1000, 0, 1e11, false);
+    // Seconds: a number of milliseconds (Date.now()) would be refused as past the year 5000.
+    else if (t.expiresAt != null) at = opt.number("tokens.expiresAt (seconds since the epoch)", t.expiresAt, 0, 1e11, false);
+    engineCall(() => this.#engine.auth(SET_TOKENS, token("accessToken"), token("refreshToken"), at));
   }
 
-  /** `{ accessToken, refreshToken }`, or `null` when there are none. */
+  /**
+   * `{ accessToken, refreshToken, expiresAt }` (`expiresAt` in seconds since the epoch, when the
+   * server's `expires_in` or `setTokens` said), or `null` when there are none.
+   */
   getTokens() {
     const pair = engineCall(() => this.#engine.auth(GET_TOKENS));
-    return pair === null ? null : { accessToken: pair[0], refreshToken: pair[1] };
+    if (pair === null) return null;
+    const tokens = { accessToken: pair[0], refreshToken: pair[1] };
+    if (pair[2] !== null) tokens.expiresAt = pair[2];
+    return tokens;
   }
 
   /** Remove the tokens. */

@@ -146,7 +146,7 @@ export function retry(name, value) {
 
 const AUTH_KEYS = [
   "storage", "storageKey", "header", "scheme", "refresh", "statusCodes", "refreshBeforeExpiry", "allowedOrigins", "onSessionExpired",
-  "crossTab", "onChange",
+  "crossTab", "onChange", "revoke",
 ];
 const STORAGES = ["memory", "localStorage", "sessionStorage", "cookie"];
 
@@ -172,7 +172,11 @@ function auth(value, hooks) {
     else if (key === "onSessionExpired") hooks.onSessionExpired = func(n, v);
     else if (key === "onChange") hooks.onChange = func(n, v);
     else if (key === "crossTab") out.crossTab = boolean(n, v);
-    else out[key] = string(n, v);
+    else if (key === "revoke") {
+      const r = read(v, n, ["url", "clientId"]);
+      if (r.url === undefined) throw badOption("auth.revoke.url", "is required");
+      out.revoke = { url: string("auth.revoke.url", r.url), clientId: r.clientId === undefined ? undefined : string("auth.revoke.clientId", r.clientId) };
+    } else out[key] = string(n, v);
   }
   if (out.storage === "cookie" && out.storageKey !== undefined && !/^[\w.-]+$/.test(out.storageKey)) {
     throw badOption("auth.storageKey", "must be letters, digits, '-', '_' or '.' for cookies");
@@ -182,17 +186,40 @@ function auth(value, hooks) {
 
 function refreshEndpoint(value, hooks) {
   const o = read(value, "auth.refresh", [
-    "url", "method", "body", "accessTokenField", "refreshTokenField", "timeout", "withCredentials",
+    "url", "method", "body", "accessTokenField", "refreshTokenField", "timeout", "withCredentials", "clientId", "scope", "format",
+    "headers",
   ]);
   if (o.url === undefined) throw badOption("auth.refresh.url", "is required");
   const out = {};
   for (const [key, v] of Object.entries(o)) {
-    if (key === "body") hooks.refreshBody = func("auth.refresh.body", v);
-    else if (key === "timeout") out.timeout = number("auth.refresh.timeout", v, 1, MAX_MS, false);
-    else if (key === "withCredentials") out.withCredentials = boolean("auth.refresh.withCredentials", v);
-    else out[key] = string(`auth.refresh.${key}`, v);
+    const n = `auth.refresh.${key}`;
+    if (key === "body") func(n, v);
+    else if (key === "timeout") out.timeout = number(n, v, 1, MAX_MS, false);
+    else if (key === "withCredentials") out.withCredentials = boolean(n, v);
+    else if (key === "headers") out.headers = headerPairs(n, v).map((s) => s + "\n").join("");
+    else if (key === "format" && v !== "json" && v !== "form") throw badOption(n, 'must be "json" or "form"');
+    else out[key] = string(n, v);
   }
+  // RFC 6749 §6: a public client's refresh is a form; with a `clientId` that is the default.
+  out.form = (out.format ?? (out.clientId === undefined ? "json" : "form")) === "form";
+  if (o.body !== undefined) hooks.refreshBody = refreshBody(o.body, out.form);
   return out;
+}
+
+/**
+ * The app's `refresh.body(refreshToken)` as the engine calls it: `[kind, body]` — 0 JSON text
+ * (a plain object or array), 1 form text (a `URLSearchParams`, or a string with
+ * `format: "form"`), 2 a `FormData`. Anything else is refused, never sent as `{}`.
+ */
+function refreshBody(f, form) {
+  return (token) => {
+    const v = notPromise("auth.refresh.body", f(token));
+    if (v instanceof URLSearchParams) return [1, v.toString()];
+    if (typeof FormData === "function" && v instanceof FormData) return [2, v];
+    if (typeof v === "string") return [form ? 1 : 0, v];
+    if (v !== null && typeof v === "object" && (isPlain(v) || Array.isArray(v))) return [0, JSON.stringify(v)];
+    throw badOption("auth.refresh.body", "must return a plain object, URLSearchParams, FormData or a string");
+  };
 }
 
 const CLIENT_KEYS = [
@@ -211,11 +238,11 @@ export function transforms(name, v) {
 // numbers must agree): numbers (NaN: not set), strings (undefined: not set), a retry policy.
 const N = {
   timeout: 0, withCredentials: 1, dedupe: 2, maxConcurrent: 3, perSecond: 4, storage: 5, refreshBeforeExpiry: 6, crossTab: 7,
-  refreshTimeout: 8, refreshWithCredentials: 9, authStatuses: 10,
+  refreshTimeout: 8, refreshWithCredentials: 9, refreshFormat: 10, authStatuses: 11,
 };
 const S = {
   baseURL: 0, headers: 1, storageKey: 2, header: 3, scheme: 4, allowedOrigins: 5, url: 6, method: 7, accessTokenField: 8,
-  refreshTokenField: 9, retryMethods: 10,
+  refreshTokenField: 9, retryMethods: 10, clientId: 11, scope: 12, refreshHeaders: 13, revokeUrl: 14, revokeClientId: 15,
 };
 const R = ["limit", "backoff", "backoffLimit", "jitter", "maxRetryAfter", "retryOnTimeout"];
 
@@ -270,9 +297,13 @@ export function clientConfig(value) {
       for (const k of ["storageKey", "header", "scheme"]) strs[S[k]] = a[k];
       if (a.allowedOrigins) strs[S.allowedOrigins] = lines("auth.allowedOrigins", a.allowedOrigins);
       const r = a.refresh ?? {};
-      for (const k of ["url", "method", "accessTokenField", "refreshTokenField"]) strs[S[k]] = r[k];
+      for (const k of ["url", "method", "accessTokenField", "refreshTokenField", "clientId", "scope"]) strs[S[k]] = r[k];
+      strs[S.refreshHeaders] = r.headers;
+      if (r.form !== undefined) nums[N.refreshFormat] = +r.form;
       if (r.timeout !== undefined) nums[N.refreshTimeout] = r.timeout;
       if (r.withCredentials !== undefined) nums[N.refreshWithCredentials] = +r.withCredentials;
+      strs[S.revokeUrl] = a.revoke?.url;
+      strs[S.revokeClientId] = a.revoke?.clientId;
       if (a.statusCodes) authStatuses = a.statusCodes;
     } else if (key === "retry") retryOption = retry(key, v);
     else if (key === "rateLimit") {

@@ -42,12 +42,20 @@ export function isTokenfetchError<T = unknown>(value: unknown): value is Tokenfe
 export interface Tokens {
   accessToken: string | null;
   refreshToken: string | null;
+  /** When the access token expires, in seconds since the epoch, if the server's `expires_in`
+   * or `setTokens` said (a JWT's own `exp` is not copied here). */
+  expiresAt?: number;
 }
 
 /** Tokens as given to `setTokens`. */
 export interface TokensInput {
   accessToken?: string;
   refreshToken?: string;
+  /** Seconds from now (an OAuth answer's `expires_in`): pre-emptive refresh goes by it for
+   * opaque tokens; for a JWT, the earlier of this and its `exp`. */
+  expiresIn?: number;
+  /** Seconds since the epoch (like a JWT's `exp`), or a `Date`. Not with `expiresIn`. */
+  expiresAt?: number | Date;
 }
 
 /** A synchronous key/value store for tokens (one JSON string under `storageKey`). */
@@ -57,12 +65,29 @@ export interface CustomStorage {
   remove(key: string): void;
 }
 
-/** A refresh endpoint. Defaults: POST, body `{ refresh_token }`, fields `access_token` / `refresh_token`. */
+/** A refresh endpoint. Defaults: POST, body `{ refresh_token }`, fields `access_token` /
+ * `refresh_token`; with a `clientId`, an OAuth 2.0 token endpoint (RFC 6749 §6): a form body
+ * `grant_type=refresh_token&refresh_token=…&client_id=…[&scope=…]`. The answer is read as
+ * RFC 6749 §5.1 says (`expires_in`, `token_type` too); an `invalid_grant` ends the session,
+ * while `invalid_request`, `invalid_client`, `unauthorized_client`, `unsupported_grant_type` and
+ * `invalid_scope` reject with `ERR_BAD_OPTION` (the server's `error_description` in the
+ * message) and keep the session. Its origin needs no place in `allowedOrigins`: only the
+ * refresh token goes there. */
 export interface RefreshEndpoint {
   url: string;
   method?: string;
-  /** Builds the JSON body from the refresh token. */
-  body?: (refreshToken: string) => unknown;
+  /** A public client's `client_id`, sent in the body; makes `format` default to `"form"`. */
+  clientId?: string;
+  /** The `scope` to ask for, sent in the body. */
+  scope?: string;
+  /** `"json"` (default without `clientId`) or `"form"` (`application/x-www-form-urlencoded`). */
+  format?: "json" | "form";
+  /** Headers of the refresh request only (a confidential client's `Authorization: Basic …`). */
+  headers?: Record<string, string | number | boolean>;
+  /** Builds the body from the refresh token: a plain object (sent as JSON), `URLSearchParams`
+   * (a form), `FormData`, or a string (sent as `format` says). Anything else, or a Promise, is
+   * refused with `ERR_BAD_OPTION`. */
+  body?: (refreshToken: string) => Record<string, unknown> | unknown[] | URLSearchParams | FormData | string;
   /** Where the new access token is in the JSON answer (dotted paths allowed). */
   accessTokenField?: string;
   /** Where the new refresh token is (absent: the old one is kept). */
@@ -79,8 +104,16 @@ export interface RefreshEndpoint {
 /** Your own refresh: receives the refresh token, returns the new tokens. Throw to fail; an
  * error with a 5xx/408/429 `status` or a `TypeError` keeps the session, anything else ends it. */
 export type RefreshFunction = (args: { refreshToken: string }) =>
-  | Promise<{ accessToken: string; refreshToken?: string }>
-  | { accessToken: string; refreshToken?: string };
+  | Promise<RefreshedTokens>
+  | RefreshedTokens;
+
+/** What a refresh function returns; `expiresIn` in seconds, or `expiresAt` in seconds since the epoch. */
+export interface RefreshedTokens {
+  accessToken: string;
+  refreshToken?: string;
+  expiresIn?: number;
+  expiresAt?: number;
+}
 
 export interface AuthOptions {
   /** Default `"memory"`. */
@@ -96,7 +129,7 @@ export interface AuthOptions {
   refresh?: RefreshEndpoint | RefreshFunction;
   /** Statuses that trigger a refresh. Default `[401]`. */
   statusCodes?: number[];
-  /** Refresh before sending when the JWT `exp` is this many seconds away. Default 30; `false`: off. */
+  /** Refresh before sending when the access token expires in this many seconds (by the server's `expires_in` or a JWT's `exp`, the earlier). Default 30; `false`: off. */
   refreshBeforeExpiry?: number | false;
   /** Origins that may receive the token. Default: the `baseURL`'s origin. */
   allowedOrigins?: string[];
@@ -107,6 +140,11 @@ export interface AuthOptions {
   crossTab?: boolean;
   /** Another tab logged in, logged out, ended the session or refreshed. */
   onChange?: (change: "loggedIn" | "loggedOut" | "expired" | "refreshed") => void;
+  /** Revoke the refresh token at logout (RFC 7009): a form POST `token=…&token_type_hint=
+   * refresh_token&client_id=…` in the background; a failed revocation never blocks the logout.
+   * `clientId` defaults to `refresh.clientId`. With `refresh.withCredentials` it is your
+   * server's logout URL: posted with credentials and no token. */
+  revoke?: { url: string; clientId?: string };
 }
 
 export interface RetryOptions {

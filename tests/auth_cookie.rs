@@ -57,6 +57,7 @@ async fn the_refresh_cookie_mode_refreshes_once_and_the_client_never_holds_a_ref
     auth.set_tokens(Tokens {
         access_token: Some(access),
         refresh_token: None,
+        expires_at: None,
     })
     .unwrap();
     expire(&base).await;

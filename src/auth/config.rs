@@ -43,6 +43,9 @@ pub struct AuthConfig {
     /// Coordinate the refresh and the session with the other tabs when the store is shared.
     pub(crate) cross_tab: bool,
     pub(crate) on_change: Option<ChangeCallback>,
+    /// Where logout revokes the refresh token (RFC 7009), and the `client_id` to send (`None`:
+    /// the refresh endpoint's).
+    pub(crate) revoke: Option<(String, Option<String>)>,
 }
 
 /// Called when another tab changes the shared session.
@@ -56,6 +59,8 @@ pub(crate) type ExpiredCallback = Rc<dyn Fn(&Error)>;
 pub(crate) type CustomRefresh = Rc<dyn Fn(String) -> LocalBoxFuture<'static, Result<Tokens>>>;
 
 /// The configured way to refresh.
+// One per client, made once: the size of the larger variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 pub(crate) enum RefreshMethod {
     /// POST the refresh token to an endpoint.
@@ -90,6 +95,7 @@ impl AuthConfig {
             credentials: Credentials::default(),
             cross_tab: true,
             on_change: None,
+            revoke: None,
         }
     }
 
@@ -184,6 +190,17 @@ impl AuthConfig {
         self
     }
 
+    /// Revoke the refresh token at `url` on [`logout`](super::Auth::logout) (RFC 7009): a form
+    /// POST `token=…&token_type_hint=refresh_token`, with the refresh endpoint's `client_id`
+    /// and headers; in the HttpOnly cookie mode no token, with credentials (the server ends the
+    /// session its cookie holds — a logout URL). Sent in the background: the logout never waits
+    /// for it, and a failed revocation changes nothing here. Like the refresh URL, its origin
+    /// does not get the access token.
+    pub fn revoke_url(mut self, url: &str) -> Self {
+        self.revoke = Some((url.to_string(), None));
+        self
+    }
+
     /// How long a refresh may take (default 10 s). A refresh that times out is transient: the
     /// waiting requests fail with [`Kind::Timeout`], the tokens are kept, the next request
     /// tries again.
@@ -232,15 +249,14 @@ impl AuthConfig {
                 .map(|b| vec![b.origin().to_string()])
                 .unwrap_or_default(),
         };
+        // The refresh (and revocation) URL may be on another origin — an authorization server's
+        // — without joining the allowed origins: only the refresh token goes there, never the
+        // access token.
         if let Some(RefreshMethod::Endpoint(endpoint)) = &mut self.refresh {
             endpoint.url = resolve(base, &endpoint.url)?;
-            // The refresh token goes wherever the refresh URL points.
-            if !origin_of(&endpoint.url).is_some_and(|o| origins.contains(&o)) {
-                return Err(Error::new(
-                    Kind::Builder,
-                    "the refresh URL must be on an allowed origin (the refresh token is sent there)",
-                ));
-            }
+        }
+        if let Some((url, _)) = &mut self.revoke {
+            *url = resolve(base, url)?;
         }
         self.allowed_origins = Some(origins);
         self.credentials = credentials;

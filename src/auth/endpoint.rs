@@ -6,7 +6,9 @@ use crate::prelude::*;
 use alloc::rc::Rc;
 use core::time::Duration;
 
+use super::answer::{classify, garbage, refused, RefreshFailure};
 use super::tokens::Tokens;
+use crate::body::Body;
 use crate::error::{Error, Kind, Result};
 use crate::http::headers::HeaderMap;
 use crate::http::json;
@@ -19,7 +21,8 @@ use crate::transport::Transport;
 pub enum RefreshTokenIn {
     /// A JSON body `{"<field>": "<refresh token>"}` (default, field `refresh_token`).
     Json(String),
-    /// A form body `grant_type=refresh_token&<field>=<refresh token>` (RFC 6749 §6).
+    /// A form body `grant_type=refresh_token&<field>=<refresh token>` (RFC 6749 §6), with
+    /// `client_id` and `scope` when set.
     Form(String),
     /// A header `Authorization: Bearer <refresh token>`, no body.
     BearerHeader,
@@ -40,6 +43,10 @@ pub struct RefreshEndpoint {
     /// The server keeps the refresh token in an `HttpOnly` cookie (see
     /// [`with_credentials`](Self::with_credentials)).
     pub(crate) cookie: bool,
+    /// A public client's `client_id` (RFC 6749 §2.3), sent in the body.
+    pub(crate) client_id: Option<String>,
+    /// The `scope` to ask for, sent in the body.
+    pub(crate) scope: Option<String>,
 }
 
 impl RefreshEndpoint {
@@ -55,7 +62,45 @@ impl RefreshEndpoint {
             refresh_field: "refresh_token".into(),
             headers: HeaderMap::new(),
             cookie: false,
+            client_id: None,
+            scope: None,
         }
+    }
+
+    /// An OAuth 2.0 token endpoint (RFC 6749 §6) for a public client: a form body
+    /// `grant_type=refresh_token&refresh_token=…&client_id=…` sent as
+    /// `application/x-www-form-urlencoded`, the answer read as §5.1 says (`access_token`,
+    /// `refresh_token` — kept when absent: servers may not rotate —, `expires_in`,
+    /// `token_type`) and its errors as §5.2: `invalid_grant` ends the session;
+    /// `invalid_request`, `invalid_client`, `unauthorized_client`, `unsupported_grant_type` and
+    /// `invalid_scope` are configuration errors ([`Kind::Builder`], the tokens kept).
+    ///
+    /// ```
+    /// use tokenfetch::auth::{AuthConfig, RefreshEndpoint};
+    ///
+    /// let auth = AuthConfig::new()
+    ///     .refresh_endpoint(RefreshEndpoint::oauth("https://id.example.com/token", "spa").scope("openid offline_access"))
+    ///     .revoke_url("https://id.example.com/token/revocation");
+    /// # let _ = auth;
+    /// ```
+    pub fn oauth(url: &str, client_id: &str) -> Self {
+        let mut endpoint = RefreshEndpoint::new(url);
+        endpoint.send_as = RefreshTokenIn::Form("refresh_token".into());
+        endpoint.client_id = Some(client_id.to_string());
+        endpoint
+    }
+
+    /// The `client_id` sent in the body (a public client's; a confidential client
+    /// authenticates with a [`header`](Self::header) instead).
+    pub fn client_id(mut self, client_id: &str) -> Self {
+        self.client_id = Some(client_id.to_string());
+        self
+    }
+
+    /// The `scope` sent in the body (default: none, the grant's own).
+    pub fn scope(mut self, scope: &str) -> Self {
+        self.scope = Some(scope.to_string());
+        self
     }
 
     /// The server-managed mode: the refresh token lives in an `HttpOnly`, `Secure`,
@@ -80,7 +125,9 @@ impl RefreshEndpoint {
     }
     /// Build the JSON body yourself from the refresh token (sent as `application/json`).
     pub fn json_body_with(mut self, body: impl Fn(&str) -> Result<String> + 'static) -> Self {
-        self.body_fn = Some(Rc::new(body));
+        self.body_fn = Some(Rc::new(move |token: &str| {
+            Ok((body(token)?.into(), Some("application/json")))
+        }));
         self
     }
 
@@ -102,8 +149,9 @@ impl RefreshEndpoint {
     }
 }
 
-/// Builds a JSON refresh body from the refresh token.
-pub(crate) type BodyFn = Rc<dyn Fn(&str) -> Result<String>>;
+/// Builds the refresh body from the refresh token: the body and its content type (`None`: the
+/// platform's, as for `FormData`).
+pub(crate) type BodyFn = Rc<dyn Fn(&str) -> Result<(Body, Option<&'static str>)>>;
 
 impl core::fmt::Debug for RefreshEndpoint {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -121,33 +169,6 @@ impl core::fmt::Debug for RefreshEndpoint {
 /// garbage, and is not parsed.
 const MAX_ANSWER: usize = 64 * 1024;
 
-/// Why a refresh did not give new tokens.
-pub(crate) enum RefreshFailure {
-    /// The session is over (refresh token rejected or missing, garbage answer).
-    SessionOver(Error),
-    /// Try again later (5xx, 408, 429, network, timeout): tokens are kept.
-    Transient(Error),
-}
-
-/// Sort an error from a refresh into expired or transient.
-pub(crate) fn classify(error: Error) -> RefreshFailure {
-    match error.kind() {
-        Kind::Network | Kind::Timeout | Kind::TotalTimeout => RefreshFailure::Transient(error),
-        Kind::Status(s) if s.is_server_error() || s == 408 || s == 429 => {
-            RefreshFailure::Transient(error)
-        }
-        Kind::Canceled => RefreshFailure::Transient(error),
-        _ => RefreshFailure::SessionOver(error),
-    }
-}
-
-fn garbage(why: &str) -> RefreshFailure {
-    RefreshFailure::SessionOver(Error::new(
-        Kind::Decode,
-        crate::text::concat(&["the refresh endpoint answered ", why]),
-    ))
-}
-
 /// Exchange `refresh_token` at the endpoint (its URL already resolved) for new tokens; in the
 /// cookie mode there is no token to send (the browser sends the cookie).
 pub(crate) async fn exchange(
@@ -156,6 +177,7 @@ pub(crate) async fn exchange(
     refresh_token: Option<&str>,
     credentials: Credentials,
     timeout: Duration,
+    scheme: &str,
 ) -> core::result::Result<Tokens, RefreshFailure> {
     if endpoint.cookie {
         let mut req = Request::new(endpoint.method.clone(), &endpoint.url)
@@ -167,7 +189,7 @@ pub(crate) async fn exchange(
         req.set_credentials(Credentials::Include);
         req.set_timeout(Some(timeout));
         guard(&mut req);
-        return call_endpoint(transport, endpoint, req, None).await;
+        return call_endpoint(transport, endpoint, req, None, scheme).await;
     }
     let Some(refresh_token) = refresh_token else {
         return Err(RefreshFailure::SessionOver(Error::new(
@@ -179,7 +201,7 @@ pub(crate) async fn exchange(
         build_request(endpoint, refresh_token, credentials).map_err(RefreshFailure::SessionOver)?;
     req.set_timeout(Some(timeout));
     guard(&mut req);
-    call_endpoint(transport, endpoint, req, Some(refresh_token)).await
+    call_endpoint(transport, endpoint, req, Some(refresh_token), scheme).await
 }
 
 /// What every refresh request gets: it never follows a redirect (a 307/308 would re-send the
@@ -202,27 +224,48 @@ fn build_request(
     req.headers_mut().insert("accept", "application/json")?;
     req.set_credentials(credentials);
     if let Some(body_fn) = &endpoint.body_fn {
-        req.headers_mut()
-            .insert("content-type", "application/json")?;
-        req.set_body(body_fn(refresh_token)?.into());
+        let (body, content_type) = body_fn(refresh_token)?;
+        if let Some(content_type) = content_type {
+            req.headers_mut().insert("content-type", content_type)?;
+        }
+        req.set_body(body);
         return Ok(req);
     }
+    // The token, then `client_id` and `scope` when set.
+    let fields = [
+        ("", Some(refresh_token)),
+        ("client_id", endpoint.client_id.as_deref()),
+        ("scope", endpoint.scope.as_deref()),
+    ];
     match &endpoint.send_as {
         RefreshTokenIn::Json(field) => {
             let mut body = String::from("{");
-            json::quote(field, &mut body);
-            body.push(':');
-            json::quote(refresh_token, &mut body);
+            for (name, value) in fields {
+                let Some(value) = value else { continue };
+                if body.len() > 1 {
+                    body.push(',');
+                }
+                json::quote(if name.is_empty() { field } else { name }, &mut body);
+                body.push(':');
+                json::quote(value, &mut body);
+            }
             body.push('}');
             req.headers_mut()
                 .insert("content-type", "application/json")?;
             req.set_body(body.into());
         }
         RefreshTokenIn::Form(field) => {
-            let mut body = String::from("grant_type=refresh_token&");
-            crate::http::url::form_encode(field, &mut body);
-            body.push('=');
-            crate::http::url::form_encode(refresh_token, &mut body);
+            let mut body = String::from("grant_type=refresh_token");
+            for (name, value) in fields {
+                let Some(value) = value else { continue };
+                body.push('&');
+                crate::http::url::form_encode(
+                    if name.is_empty() { field } else { name },
+                    &mut body,
+                );
+                body.push('=');
+                crate::http::url::form_encode(value, &mut body);
+            }
             req.headers_mut()
                 .insert("content-type", "application/x-www-form-urlencoded")?;
             req.set_body(body.into());
@@ -237,12 +280,13 @@ fn build_request(
     Ok(req)
 }
 
-/// Call the endpoint and read the new tokens.
+/// Call the endpoint and read the new tokens (or why there are none: `answer.rs`).
 async fn call_endpoint(
     transport: &dyn Transport,
     endpoint: &RefreshEndpoint,
     req: Request,
     old_refresh: Option<&str>,
+    scheme: &str,
 ) -> core::result::Result<Tokens, RefreshFailure> {
     let res = transport.send(req).await.map_err(classify)?;
     let status = res.status();
@@ -254,36 +298,13 @@ async fn call_endpoint(
         return Err(garbage("more than 64 KiB"));
     }
     if !status.is_success() {
-        let code = json::string_at(&text, "error")
-            .ok()
-            .flatten()
-            .filter(|c| c.len() <= 64 && c.bytes().all(|b| b.is_ascii_graphic()));
-        let error = Error::new(
-            Kind::Status(status),
-            match code {
-                Some(code) => crate::text::concat(&["refresh refused: ", &code]),
-                None => "refresh refused".to_string(),
-            },
-        );
-        return Err(classify(error));
+        return Err(refused(status, &text, old_refresh));
     }
-    let not_json = |_| garbage("something that is not JSON");
-    let access = json::string_at(&text, &endpoint.access_field).map_err(not_json)?;
-    let access = access.ok_or_else(|| {
-        garbage(&crate::text::concat(&[
-            "no `",
-            &endpoint.access_field,
-            "` string",
-        ]))
-    })?;
-    let tokens = Tokens::new(
-        access,
-        json::string_at(&text, &endpoint.refresh_field)
-            .map_err(not_json)?
-            .or_else(|| old_refresh.map(str::to_string)),
-    );
-    tokens
-        .validate()
-        .map_err(|_| garbage("a malformed token"))?;
-    Ok(tokens)
+    super::answer::tokens(
+        &text,
+        &endpoint.access_field,
+        &endpoint.refresh_field,
+        old_refresh,
+        scheme,
+    )
 }

@@ -20,12 +20,14 @@
 //! # Ok(()) }
 //! ```
 
+mod answer;
 pub(crate) mod challenge;
 mod config;
 mod endpoint;
 pub(crate) mod jwt;
 mod middleware;
 mod refresh;
+mod revoke;
 mod store;
 mod tabs;
 mod tokens;

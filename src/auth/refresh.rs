@@ -22,8 +22,9 @@ use core::cell::{Cell, RefCell};
 
 use futures::future::LocalBoxFuture;
 
+use super::answer::{classify, RefreshFailure};
 use super::config::{AuthConfig, RefreshMethod};
-use super::endpoint::{classify, exchange, RefreshFailure};
+use super::endpoint::exchange;
 use super::tabs::SessionChange;
 use super::tokens::Tokens;
 use crate::error::{Error, Kind, Result};
@@ -58,9 +59,10 @@ struct State {
     /// Bumped by logout and `set_tokens`: a refresh started in an older epoch stores nothing
     /// when it completes, so it cannot resurrect a logged-out session or overwrite a login.
     epoch: Cell<u64>,
-    /// The access token the last refresh returned. It is not refreshed pre-emptively again
-    /// until it has really expired, so a server TTL shorter than the skew cannot cause a
-    /// refresh per request.
+    /// The access token the last refresh returned, if it arrived already inside the margin
+    /// (its whole lifetime shorter than the skew): it is not refreshed pre-emptively again
+    /// until it has really expired, so such a server TTL cannot cause a refresh per request.
+    /// A token with a longer lifetime is refreshed early like any other.
     fresh: RefCell<Option<String>>,
     /// The last access token whose JWT `exp` was read, with that `exp`: a token is parsed once,
     /// not on every request.
@@ -135,10 +137,14 @@ impl Auth {
 
     /// End the session: clear the tokens, cancel every request in flight or waiting
     /// ([`Kind::Canceled`]), and ignore the result of a refresh still running.
+    ///
+    /// With [`AuthConfig::revoke_url`] the refresh token is revoked at the authorization server
+    /// (RFC 7009), in the background.
     pub fn logout(&self) -> Result<()> {
         self.new_epoch();
         let old = self.state.cancel.replace(CancelHandle::new());
         old.cancel();
+        self.revoke();
         let cleared = self.state.config.store.clear();
         self.tell(SessionChange::LoggedOut);
         cleared
@@ -202,8 +208,10 @@ impl Auth {
         }
     }
 
-    /// True if `tokens` should be refreshed before sending: no access token, or a JWT that
-    /// expires within the skew (unless it is the one we just got and has not expired yet).
+    /// True if `tokens` should be refreshed before sending: no access token, or one that
+    /// expires within the skew — by the server's `expires_in` or its JWT `exp`, whichever comes
+    /// first — unless it is one a refresh just returned already inside the margin and it has not
+    /// expired yet.
     pub(crate) fn needs_preemptive(&self, tokens: &Tokens) -> bool {
         let config = &self.state.config;
         let cookie_mode = self.cookie_mode();
@@ -216,8 +224,12 @@ impl Auth {
         let Some(skew) = config.skew else {
             return false;
         };
-        let Some(exp) = self.expires_at(access) else {
-            return false;
+        let exp = match (tokens.expires_at, self.expires_at(access)) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => match a.or(b) {
+                Some(exp) => exp,
+                None => return false,
+            },
         };
         let now = crate::rt::time::now_ms() / 1000.0;
         if exp - skew.as_secs_f64() > now {
@@ -349,7 +361,7 @@ impl Auth {
                     // until it really expires (tabs would otherwise take turns, one refresh
                     // per request, when the server's TTL is shorter than the skew).
                     if state.epoch.get() == epoch {
-                        *state.fresh.borrow_mut() = now.and_then(|t| t.access_token);
+                        self.note_fresh(now.as_ref());
                     }
                     return Ok(true);
                 }
@@ -364,7 +376,7 @@ impl Auth {
                 .store
                 .set(&tokens)
                 .map_err(RefreshFailure::Transient)?;
-            *state.fresh.borrow_mut() = tokens.access_token.clone();
+            self.note_fresh(Some(&tokens));
         }
         if let Some(lock) = lock {
             // Tell the other tabs first (if there is something new to read), and keep the lock
@@ -379,6 +391,42 @@ impl Auth {
             });
         }
         Ok(false)
+    }
+
+    /// Revoke the stored refresh token (or, in the cookie mode, the cookie's session) if a
+    /// revocation URL is configured. A request that cannot be built is skipped: a logout
+    /// never fails because of its revocation.
+    fn revoke(&self) {
+        let config = &self.state.config;
+        let Some((url, client_id)) = &config.revoke else {
+            return;
+        };
+        let endpoint = match &config.refresh {
+            Some(RefreshMethod::Endpoint(e)) => Some(e),
+            _ => None,
+        };
+        let token = self.tokens().ok().flatten().and_then(|t| t.refresh_token);
+        if token.is_none() && !self.cookie_mode() {
+            return;
+        }
+        if let Ok(req) = super::revoke::request(
+            url,
+            token.as_deref(),
+            client_id.as_deref(),
+            endpoint,
+            config.refresh_timeout,
+        ) {
+            super::revoke::spawn(self.state.transport.clone(), req);
+        }
+    }
+
+    /// Remember `tokens` (just refreshed) as exempt from pre-emptive refresh if they arrived
+    /// already inside the margin; forget any earlier exemption otherwise.
+    fn note_fresh(&self, tokens: Option<&Tokens>) {
+        let skew = self.state.config.skew.map_or(0.0, |s| s.as_secs_f64());
+        let now = crate::rt::time::now_ms() / 1000.0;
+        let inside = |t: &&Tokens| t.expires_at().is_some_and(|exp| exp - skew <= now);
+        *self.state.fresh.borrow_mut() = tokens.filter(inside).and_then(|t| t.access_token.clone());
     }
 
     fn tell(&self, change: SessionChange) {
@@ -447,6 +495,7 @@ impl Auth {
                     stored.as_deref(),
                     config.credentials,
                     config.refresh_timeout,
+                    &config.scheme,
                 )
                 .await
             }

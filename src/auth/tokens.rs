@@ -11,13 +11,22 @@ use crate::http::headers::header_value;
 ///
 /// The access token may be absent (e.g. its cookie expired) while the refresh token is still
 /// there: the next request then refreshes before it is sent.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct Tokens {
     /// Sent as `Authorization: Bearer <access_token>`.
     pub access_token: Option<String>,
     /// Exchanged for a new pair when the access token is rejected or about to expire.
     pub refresh_token: Option<String>,
+    /// When the access token expires, in seconds since the epoch, if the server said so
+    /// (`expires_in`, RFC 6749 §5.1) or the app did ([`expiring_in`](Self::expiring_in)); what
+    /// pre-emptive refresh goes by for opaque tokens (for a JWT: the earlier of this and its
+    /// `exp`).
+    pub expires_at: Option<f64>,
 }
+
+/// The longest lifetime taken from a server or the app: 100 years, in seconds (a larger
+/// `expires_in`, `1e300` say, means "never" and saturates here).
+const MAX_LIFETIME: f64 = 100.0 * 365.25 * 86_400.0;
 
 impl Tokens {
     /// A token pair.
@@ -25,6 +34,7 @@ impl Tokens {
         Tokens {
             access_token: Some(access_token.into()),
             refresh_token,
+            expires_at: None,
         }
     }
 
@@ -33,12 +43,28 @@ impl Tokens {
         Tokens {
             access_token: None,
             refresh_token: Some(refresh_token.into()),
+            expires_at: None,
         }
     }
 
-    /// The access token's JWT `exp` claim in seconds since the epoch, if it is a JWT with one.
+    /// The same tokens, the access token expiring `seconds` from now (an OAuth server's
+    /// `expires_in`). A negative, NaN or infinite value leaves the expiry unknown; a huge one
+    /// saturates at 100 years.
+    pub fn expiring_in(mut self, seconds: f64) -> Tokens {
+        self.expires_at = (seconds >= 0.0 && seconds.is_finite())
+            .then(|| crate::rt::time::now_ms() / 1000.0 + seconds.min(MAX_LIFETIME));
+        self
+    }
+
+    /// When the access token expires, in seconds since the epoch: the earlier of
+    /// [`expires_at`](Self::expires_at) (the server's `expires_in`) and the JWT `exp` claim of
+    /// the access token, if it is a JWT with one.
     pub fn expires_at(&self) -> Option<f64> {
-        super::jwt::expires_at(self.access_token.as_deref()?)
+        let jwt = super::jwt::expires_at(self.access_token.as_deref()?);
+        match (self.expires_at, jwt) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Refuse tokens that could not be sent in a header (empty, CR/LF, control characters).
@@ -109,6 +135,11 @@ pub(crate) fn to_json(tokens: &Tokens) -> String {
             crate::http::json::quote(value, &mut out);
         }
     }
+    // Whole seconds (a finite, positive number: `expiring_in` made it).
+    if let Some(at) = tokens.expires_at.filter(|at| *at >= 0.0 && at.is_finite()) {
+        out.push_str(",\"expires_at\":");
+        crate::text::push_number(&mut out, at as u64);
+    }
     out.push('}');
     out
 }
@@ -120,6 +151,9 @@ pub(crate) fn from_json(text: &str) -> Option<Tokens> {
     let tokens = Tokens {
         access_token: field("access_token")?,
         refresh_token: field("refresh_token")?,
+        expires_at: crate::http::json::number_at(text, "expires_at")
+            .ok()?
+            .filter(|at| *at >= 0.0 && at.is_finite()),
     };
     tokens.validate().ok().map(|()| tokens)
 }

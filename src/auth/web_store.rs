@@ -349,6 +349,8 @@ impl TokenStore for CookieStore {
         let tokens = Tokens {
             access_token: self.read("at")?,
             refresh_token: self.read("rt")?,
+            // The access cookie's Max-Age stops at the expiry: an expired one is gone.
+            expires_at: None,
         };
         Ok(tokens.validate().ok().map(|()| tokens))
     }

@@ -12,7 +12,9 @@ use wasm_bindgen::prelude::*;
 
 use super::config::{bad_option, millis, n, s, string, Nums, MAX_MS};
 use super::errors::{from_js, to_js};
-use crate::auth::{AuthConfig, MemoryStore, RefreshEndpoint, SessionChange, TokenStore, Tokens};
+use crate::auth::{
+    AuthConfig, MemoryStore, RefreshEndpoint, RefreshTokenIn, SessionChange, TokenStore, Tokens,
+};
 use crate::error::{Error, Kind, Result};
 use crate::text::concat;
 
@@ -115,21 +117,44 @@ fn refresh_endpoint(
     if let Some(on) = v.flag(n::REFRESH_WITH_CREDENTIALS) {
         endpoint.cookie = on;
     }
+    endpoint.client_id = string(strs, s::CLIENT_ID);
+    endpoint.scope = string(strs, s::SCOPE);
+    // An OAuth form when asked, or by default with a `clientId` (options.js decided).
+    if v.flag(n::REFRESH_FORMAT) == Some(true) {
+        endpoint.send_as = RefreshTokenIn::Form("refresh_token".into());
+    }
     if let Some(body) = body {
+        // options.js wraps the app's function: it returns `[kind, body]` — 0 JSON text, 1 form
+        // text, 2 a `FormData` — or throws (a Promise, or a value that cannot be sent).
         endpoint.body_fn = Some(Rc::new(move |token: &str| {
-            let value = body
+            let out = body
                 .call1(&JsValue::NULL, &JsValue::from_str(token))
-                .map_err(|e| from_js(&e, "auth.refresh.body threw"))?;
-            if value.is_instance_of::<js_sys::Promise>() {
-                return Err(Error::new(
-                    Kind::Body,
-                    "auth.refresh.body must return JSON data, not a Promise",
-                ));
-            }
-            js_sys::JSON::stringify(&value)
+                .map_err(|e| {
+                    Error::new(
+                        Kind::Builder,
+                        concat(&["auth.refresh.body: ", &crate::rt::fetch::js_message(&e)]),
+                    )
+                })?;
+            let kind = Reflect::get_u32(&out, 0)
                 .ok()
-                .and_then(|s| s.as_string())
-                .ok_or_else(|| Error::new(Kind::Body, "auth.refresh.body must return JSON data"))
+                .and_then(|k| k.as_f64())
+                .map(|k| k as u8);
+            let value = Reflect::get_u32(&out, 1).unwrap_or_default();
+            let text = || value.as_string().map(crate::Body::from);
+            let sent = match kind {
+                Some(0) => text().map(|b| (b, Some("application/json"))),
+                Some(1) => text().map(|b| (b, Some("application/x-www-form-urlencoded"))),
+                _ => value
+                    .dyn_into()
+                    .ok()
+                    .map(|f| (crate::Body::form_data(f), None)),
+            };
+            sent.ok_or_else(|| {
+                Error::new(
+                    Kind::Builder,
+                    "auth.refresh.body returned nothing that can be sent",
+                )
+            })
         }));
     }
     endpoint
@@ -171,10 +196,22 @@ fn refresh_with(config: AuthConfig, f: Function) -> AuthConfig {
                 "auth.refresh must return { accessToken, refreshToken }",
             )
         })?;
-        Ok(Tokens::new(
+        let mut tokens = Tokens::new(
             access,
             field(&value, "refreshToken").or(Some(refresh_token)),
-        ))
+        );
+        // Seconds (OAuth's `expires_in`), or seconds since the epoch; checked as every number.
+        let number = |name: &str| {
+            Reflect::get(&value, &name.into())
+                .ok()
+                .and_then(|v| v.as_f64())
+        };
+        if let Some(seconds) = number("expiresIn") {
+            tokens = tokens.expiring_in(seconds);
+        } else if let Some(at) = number("expiresAt").filter(|at| (0.0..1e11).contains(at)) {
+            tokens.expires_at = Some(at);
+        }
+        Ok(tokens)
     })
 }
 
@@ -246,9 +283,17 @@ pub(super) fn auth_config(v: Nums, strs: &[JsValue], hooks: Hooks) -> Result<Aut
             if let Some(method) = string(strs, s::REFRESH_METHOD) {
                 endpoint.method = crate::Method::from_str(&method)?;
             }
+            let lines = string(strs, s::REFRESH_HEADERS).unwrap_or_default();
+            let mut lines = crate::text::split_byte(&lines, b'\n');
+            while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
+                endpoint.headers.insert_sensitive(name, value)?;
+            }
             config = config.refresh_endpoint(endpoint);
         }
         (None, None) => {}
+    }
+    if let Some(url) = string(strs, s::REVOKE_URL) {
+        config.revoke = Some((url, string(strs, s::REVOKE_CLIENT_ID)));
     }
     Ok(config)
 }

@@ -38,8 +38,10 @@ pub(super) mod n {
     pub const CROSS_TAB: usize = 7;
     pub const REFRESH_TIMEOUT: usize = 8;
     pub const REFRESH_WITH_CREDENTIALS: usize = 9;
+    /// The refresh body: 0 JSON, 1 an OAuth form (`NaN`: JSON, or a form with a `clientId`).
+    pub const REFRESH_FORMAT: usize = 10;
     /// How many `auth.statusCodes` follow (`NaN`: the default).
-    pub const AUTH_STATUSES: usize = 10;
+    pub const AUTH_STATUSES: usize = 11;
 }
 
 /// Places in the strings (`options.js`: `S`).
@@ -58,6 +60,12 @@ pub(super) mod s {
     pub const REFRESH_FIELD: usize = 9;
     /// The retry policy's methods, one per line.
     pub const RETRY_METHODS: usize = 10;
+    pub const CLIENT_ID: usize = 11;
+    pub const SCOPE: usize = 12;
+    /// The refresh request's own headers, `name\nvalue\n` lines.
+    pub const REFRESH_HEADERS: usize = 13;
+    pub const REVOKE_URL: usize = 14;
+    pub const REVOKE_CLIENT_ID: usize = 15;
 }
 
 /// Places in a retry policy (`options.js`: `R`); the status lists follow them.

@@ -168,8 +168,9 @@ impl Engine {
     }
 
     /// The `api.auth` operations in one export (one shim, not six): `op` is
-    /// [`SET_TOKENS`] (`access`, `refresh`: `null` for a missing one), [`GET_TOKENS`]
-    /// (`[access, refresh]`, each a string or `null`, or `null` when there are none),
+    /// [`SET_TOKENS`] (`access`, `refresh`: `null` for a missing one; `expires_at`: seconds since
+    /// the epoch, `NaN` for unknown), [`GET_TOKENS`] (`[access, refresh, expiresAt]`, each
+    /// `null` when missing, or `null` when there are none),
     /// [`CLEAR`], [`LOGOUT`] (clear and cancel every request in flight or waiting), [`REFRESH`]
     /// (a `Promise`; joins a refresh in flight) or [`IS_REFRESHING`]. Without the `auth`
     /// option every one but `IS_REFRESHING` throws `ERR_BAD_OPTION`.
@@ -178,6 +179,7 @@ impl Engine {
         op: u8,
         access: Option<String>,
         refresh: Option<String>,
+        expires_at: f64,
     ) -> core::result::Result<JsValue, JsValue> {
         let Some(auth) = self.client.auth() else {
             return match op {
@@ -190,14 +192,19 @@ impl Engine {
             SET_TOKENS => done(auth.set_tokens(Tokens {
                 access_token: access,
                 refresh_token: refresh,
+                // Checked by client.js; NaN (unknown) and anything odd stay unknown.
+                expires_at: (expires_at >= 0.0 && expires_at.is_finite()).then_some(expires_at),
             })),
             GET_TOKENS => {
                 let opt = |v: Option<String>| v.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
                 Ok(match auth.tokens().map_err(|e| to_js(&e))? {
                     None => JsValue::NULL,
-                    Some(t) => {
-                        js_sys::Array::of2(&opt(t.access_token), &opt(t.refresh_token)).into()
-                    }
+                    Some(t) => js_sys::Array::of3(
+                        &opt(t.access_token),
+                        &opt(t.refresh_token),
+                        &t.expires_at.map_or(JsValue::NULL, JsValue::from),
+                    )
+                    .into(),
                 })
             }
             CLEAR => done(auth.clear()),
