@@ -13,12 +13,18 @@ export TOKENFETCH_FOREIGN_PORT=$((TOKENFETCH_PORT + 1))
 export TOKENFETCH_SERVER="http://127.0.0.1:$TOKENFETCH_PORT"
 export TOKENFETCH_FOREIGN="http://127.0.0.1:$TOKENFETCH_FOREIGN_PORT"
 export TOKENFETCH_CLOSED="http://127.0.0.1:$((TOKENFETCH_PORT + 12))"
+# A real authorization server (oidc-provider) and its API, for the Rust browser tests.
+export TOKENFETCH_OAUTH_PORT=$((TOKENFETCH_PORT + 3))
+export TOKENFETCH_OAUTH_ISSUER="http://127.0.0.1:$TOKENFETCH_OAUTH_PORT"
+export TOKENFETCH_OAUTH_API="http://127.0.0.1:$((TOKENFETCH_OAUTH_PORT + 1))"
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
 
 failed_steps=()
+oauth_pid=
 finish() {
   scripts/server.sh stop
+  [ -z "$oauth_pid" ] || kill "$oauth_pid" 2>/dev/null
   local passed failed
   # cargo / wasm-bindgen-test: "test result: ok. N passed; M failed"; node --test (TAP): "# pass N".
   passed=$(grep -aoE '[0-9]+ passed;|^# pass [0-9]+' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
@@ -67,6 +73,9 @@ done
 step types npx --no-install tsc -p tests/types
 step readme-types node scripts/readme-ts.mjs
 step readme-excerpts node scripts/readme-excerpts.mjs
+node tests/oauth/serve.mjs >.run/oauth.log 2>&1 &
+oauth_pid=$!
+for _ in $(seq 1 100); do curl -fsS "$TOKENFETCH_OAUTH_API/__stats" >/dev/null 2>&1 && break; sleep 0.1; done
 if scripts/server.sh start; then
   # Every integration test file in headless Chromium (windows and workers), then the Node one.
   step browser-tests wasm-pack test --headless --chrome -- --test '*'

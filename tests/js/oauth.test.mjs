@@ -5,6 +5,8 @@
 // README's "With an OAuth 2.0 / OpenID Connect server" section.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { transformSync } from "esbuild";
 import { useChromium } from "./helpers.mjs";
 import { startOAuth } from "../oauth/provider.mjs";
 
@@ -193,4 +195,34 @@ test("the access token never reaches the authorization server unless its origin 
   const s = o.stats();
   assert.equal(s.refreshes, 1);
   assert.equal(s.authServerRequestsWithAccessToken, 1, "only where the app listed the authorization server");
+});
+
+test("the README's OAuth snippet runs as written against the real server", async () => {
+  const o = await oauth({ accessTokenTtl: 1 });
+  const t = await o.getTokens();
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const section = readme.slice(readme.indexOf("## With an OAuth 2.0 / OpenID Connect server"));
+  const block = section.match(/```ts\n([\s\S]*?)```/)[1];
+  const code = transformSync(block, { loader: "ts", format: "esm" })
+    .code.replace(/import init, \{ createClient \} from "tokenfetch";/, "const { default: init, createClient } = tf;")
+    .replaceAll('"https://api.example.com"', JSON.stringify(o.apiOrigin))
+    .replaceAll('"https://id.example.com/token"', JSON.stringify(o.tokenEndpoint))
+    .replaceAll('"https://id.example.com/token/revocation"', JSON.stringify(o.revocationEndpoint));
+  assert.ok(code.includes(o.tokenEndpoint) && code.includes(o.revocationEndpoint), code);
+  await sleep(1200); // the access token has expired: the first request refreshes
+  const lines = await ctx.inPage(`async (tf, { signIn }) => {
+    const lines = [];
+    const log = console.log;
+    console.log = (...args) => lines.push(args.join(" "));
+    try {
+      await (async () => { ${code} })();
+    } finally {
+      console.log = log;
+    }
+    return lines;
+  }`, { signIn: t });
+  assert.deepEqual(lines, ["200 3"]);
+  for (let i = 0; i < 50 && o.stats().revocations === 0; i++) await sleep(20);
+  const s = o.stats();
+  assert.deepEqual([s.refreshes, s.revocations], [1, 1]);
 });

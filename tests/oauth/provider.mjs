@@ -24,8 +24,8 @@ const key = () =>
   (signingKey ??= new Promise((ok, ko) =>
     crypto.generateKeyPair("rsa", { modulusLength: 2048 }, (e, pub, priv) => (e ? ko(e) : ok({ pub, priv })))));
 
-function listen(server) {
-  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(`http://127.0.0.1:${server.address().port}`)));
+function listen(server, port = 0) {
+  return new Promise((ok) => server.listen(port, "127.0.0.1", () => ok(`http://127.0.0.1:${server.address().port}`)));
 }
 
 /**
@@ -76,17 +76,24 @@ function jar() {
 
 /**
  * Start the AS and the API. Options: `appOrigin` (the SPA's origin: CORS and redirect_uri),
- * `accessTokenTtl` seconds (5), `jwtAccessTokens` (false: opaque), `redirectUris` (extra ones).
+ * `accessTokenTtl` seconds (5), `jwtAccessTokens` (false: opaque), `redirectUris` (extra ones),
+ * `asPort` / `apiPort` (0: any free one), `anyOrigin` (CORS for any loopback origin), `hooks` (the API also answers `GET /__tokens` with the
+ * first tokens of a new sign-in and `GET /__stats` with `stats()`: for tests that run in the
+ * browser alone, the Rust ones).
  */
 export async function startOAuth(options = {}) {
   const appOrigin = options.appOrigin ?? process.env.TOKENFETCH_SERVER ?? "http://127.0.0.1:8787";
   const ttl = options.accessTokenTtl ?? 5;
   const redirectUri = `${appOrigin}/callback`;
+  // The app's origin only; `anyOrigin`: any loopback origin (the Rust tests' page is served by
+  // the wasm-bindgen test runner, on a port of its own).
+  const corsAllowed = (origin) =>
+    origin === appOrigin || (options.anyOrigin === true && /^http:\/\/127\.0\.0\.1:\d+$/.test(origin ?? ""));
   const asServer = http.createServer();
   const apiServer = http.createServer();
   const [issuer, apiOrigin, { pub, priv }, { default: Provider }] = await Promise.all([
-    listen(asServer),
-    listen(apiServer),
+    listen(asServer, options.asPort),
+    listen(apiServer, options.apiPort),
     key(),
     quietly(() => import("oidc-provider")),
   ]);
@@ -113,7 +120,7 @@ export async function startOAuth(options = {}) {
         ],
         // Every function below restates a default whose default implementation prints a NOTICE.
         findAccount: (ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
-        clientBasedCORS: (ctx, origin) => origin === appOrigin,
+        clientBasedCORS: (ctx, origin) => corsAllowed(origin),
         renderError: (ctx, out) => void (ctx.body = out),
         ttl: {
           AccessToken: ttl,
@@ -223,8 +230,8 @@ export async function startOAuth(options = {}) {
     const path = new URL(req.url, apiOrigin).pathname;
     hit(req.method, path);
     for await (const _ of req); // drain any body
-    if (req.headers.origin === appOrigin) {
-      res.setHeader("access-control-allow-origin", appOrigin);
+    if (corsAllowed(req.headers.origin)) {
+      res.setHeader("access-control-allow-origin", req.headers.origin);
       res.setHeader("access-control-allow-credentials", "true");
       res.setHeader("access-control-expose-headers", "www-authenticate");
       res.setHeader("vary", "origin");
@@ -233,6 +240,10 @@ export async function startOAuth(options = {}) {
       res.setHeader("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE");
       res.setHeader("access-control-allow-headers", "Authorization, content-type");
       return res.writeHead(204).end();
+    }
+    if (options.hooks && (path === "/__tokens" || path === "/__stats")) {
+      const body = path === "/__tokens" ? await getTokens() : structuredClone(counts);
+      return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
     }
     if (path !== "/api/items") return res.writeHead(404).end();
     const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
