@@ -312,3 +312,28 @@ test("a huge value planted in the store or returned by a refresh function never 
     await page.close();
   }
 });
+
+test("the HttpOnly mode's logout can end the server's session: revoke.url is posted with the cookie", async () => {
+  const base = tenant("js-cookie-logout");
+  const out = await inPage(async (tf, { base }) => {
+    const login = await fetch(`${base}/auth/cookie/login`, {
+      method: "POST",
+      credentials: "include",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "ada", password: "pw" }),
+    }).then((r) => r.json());
+    const auth = { refresh: { url: "/auth/cookie/refresh", withCredentials: true }, revoke: { url: "/auth/cookie/logout" } };
+    const api = tf.createClient({ baseURL: base, auth });
+    api.auth.setTokens({ accessToken: login.access_token });
+    await api.auth.logout();
+    // The revocation goes out in the background: wait for the server to have cleared the cookie.
+    let restored = "ok";
+    for (let i = 0; i < 50 && restored === "ok"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      restored = await tf.createClient({ baseURL: base, auth: { refresh: auth.refresh } }).auth.refresh().then(() => "ok", (e) => e.code);
+    }
+    return restored;
+  }, { base });
+  assert.equal(out, "ERR_SESSION_EXPIRED", "a reload still restored the session from the cookie");
+  assert.equal((await stats(base)).requests.filter((r) => r.path.endsWith("/auth/cookie/logout")).length, 1);
+});
