@@ -17,6 +17,10 @@ use crate::error::{Error, Kind, Result};
 #[derive(Default)]
 struct Inner {
     canceled: Cell<bool>,
+    /// The wakers of the [`Canceled`] futures waiting now, one each: a future takes its own
+    /// out when it is dropped. A handle can live long (the auth session's lives until logout)
+    /// and be raced by every request: the wakers of races long over used to stay, one per
+    /// request.
     wakers: RefCell<Vec<Waker>>,
 }
 
@@ -65,6 +69,7 @@ impl CancelHandle {
     pub fn canceled(&self) -> Canceled {
         Canceled {
             inner: self.inner.clone(),
+            waker: None,
         }
     }
 }
@@ -81,25 +86,51 @@ impl core::fmt::Debug for CancelHandle {
 #[must_use = "futures do nothing unless polled"]
 pub struct Canceled {
     inner: Rc<Inner>,
+    /// The waker it left with the handle, if any.
+    waker: Option<Waker>,
+}
+
+impl Canceled {
+    /// Take its waker back from the handle.
+    fn leave(&mut self) {
+        if let Some(own) = self.waker.take() {
+            let mut wakers = self.inner.wakers.borrow_mut();
+            if let Some(at) = wakers.iter().position(|w| w.will_wake(&own)) {
+                wakers.swap_remove(at);
+            }
+        }
+    }
 }
 
 impl Future for Canceled {
     type Output = ();
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.inner.canceled.get() {
+        let this = self.get_mut();
+        if this.inner.canceled.get() {
             return Poll::Ready(());
         }
-        let mut wakers = self.inner.wakers.borrow_mut();
-        if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
-            wakers.push(cx.waker().clone());
+        if !this.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            // Not registered yet, or polled by another task now (a shared future).
+            this.leave();
+            this.inner.wakers.borrow_mut().push(cx.waker().clone());
+            this.waker = Some(cx.waker().clone());
         }
         Poll::Pending
+    }
+}
+
+impl Drop for Canceled {
+    /// The race it was in is over (or was dropped): nothing to wake any more.
+    fn drop(&mut self) {
+        self.leave();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rt::wakes::Count;
+    use alloc::sync::Arc;
     use futures::FutureExt;
 
     #[test]
@@ -110,5 +141,34 @@ mod tests {
         handle.clone().cancel();
         assert!(fut.now_or_never().is_some());
         assert!(handle.is_canceled());
+    }
+
+    /// The auth session's handle is raced by every request until logout: a race that is over
+    /// must leave nothing behind (it kept one waker per request, ~57 bytes, for good).
+    #[test]
+    fn a_race_that_is_over_leaves_no_waker_behind() {
+        let handle = CancelHandle::new();
+        for _ in 0..1000 {
+            // Each request is a task of its own, with its own waker.
+            let waker = Count::waker(&Arc::default());
+            let mut race = Box::pin(handle.race(core::future::pending::<Result<()>>()));
+            assert!(race.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+        }
+        assert_eq!(handle.inner.wakers.borrow().len(), 0);
+        let wakes = Arc::new(Count::default());
+        let waker = Count::waker(&wakes);
+        let mut cx = Context::from_waker(&waker);
+        // Two waiting in one task (same waker): one leaving does not unregister the other.
+        let mut kept = handle.canceled();
+        let mut left = handle.canceled();
+        assert!(Pin::new(&mut kept).poll(&mut cx).is_pending());
+        assert!(Pin::new(&mut left).poll(&mut cx).is_pending());
+        assert!(Pin::new(&mut kept).poll(&mut cx).is_pending());
+        assert_eq!(handle.inner.wakers.borrow().len(), 2);
+        drop(left);
+        assert_eq!(handle.inner.wakers.borrow().len(), 1);
+        handle.cancel();
+        assert_eq!(wakes.woken(), 1, "the one still waiting is woken");
+        assert!(Pin::new(&mut kept).poll(&mut cx).is_ready());
     }
 }
