@@ -44,6 +44,7 @@ function checkConfig(value) {
 const [SET_TOKENS, GET_TOKENS, CLEAR, LOGOUT, REFRESH, IS_REFRESHING] = [0, 1, 2, 3, 4, 5];
 
 class Auth {
+  /** The client's engine, or ERR_CLIENT_CLOSED. */
   #engine;
   constructor(engine) {
     this.#engine = engine;
@@ -53,29 +54,29 @@ class Auth {
   setTokens(tokens) {
     const t = opt.read(tokens, "tokens", ["accessToken", "refreshToken"]);
     const token = (k) => (t[k] === null || t[k] === undefined ? undefined : opt.string(`tokens.${k}`, t[k]));
-    engineCall(() => this.#engine.auth(SET_TOKENS, token("accessToken"), token("refreshToken")));
+    engineCall(() => this.#engine().auth(SET_TOKENS, token("accessToken"), token("refreshToken")));
   }
 
   /** `{ accessToken, refreshToken }`, or `null` when there are none. */
   getTokens() {
-    const pair = engineCall(() => this.#engine.auth(GET_TOKENS));
+    const pair = engineCall(() => this.#engine().auth(GET_TOKENS));
     return pair === null ? null : { accessToken: pair[0], refreshToken: pair[1] };
   }
 
   /** Remove the tokens. */
   clear() {
-    engineCall(() => this.#engine.auth(CLEAR));
+    engineCall(() => this.#engine().auth(CLEAR));
   }
 
   /** Clear the tokens and cancel every request in flight or waiting for a refresh. */
   async logout() {
-    engineCall(() => this.#engine.auth(LOGOUT));
+    engineCall(() => this.#engine().auth(LOGOUT));
   }
 
   /** Refresh now (joins a refresh in flight). */
   async refresh() {
     try {
-      await this.#engine.auth(REFRESH);
+      await this.#engine().auth(REFRESH);
     } catch (e) {
       throw fromEngine(e);
     }
@@ -83,12 +84,15 @@ class Auth {
 
   /** True while a refresh is in flight. */
   get isRefreshing() {
-    return this.#engine.auth(IS_REFRESHING);
+    return this.#engine().auth(IS_REFRESHING);
   }
 }
 
 export class TokenfetchClient {
+  /** Undefined once closed. */
   #engine;
+  /** The functions the engine calls (see the constructor); undefined once closed. */
+  #hooks;
   #listeners = [];
   /** The `log` option's listener (log.js), or undefined. */
   #log;
@@ -109,10 +113,12 @@ export class TokenfetchClient {
     };
     const expired = hooks.onSessionExpired;
     if (expired) hooks.onSessionExpired = (e) => expired(fromEngine(e));
-    this.#engine = engineCall(() => new Engine(nums, strs, retry, hooks));
+    this.#hooks = hooks;
+    const weak = TokenfetchClient.#weak(this, hooks);
+    this.#engine = engineCall(() => new Engine(nums, strs, retry, weak));
     // 2: events with the headers and bodies the logger prints; 1: events only (api.on).
     if (this.#log) this.#engine.listen(2);
-    this.auth = new Auth(this.#engine);
+    this.auth = new Auth(() => this.#live());
     this.interceptors = { request: new InterceptorManager(), response: new InterceptorManager() };
   }
 
@@ -145,15 +151,56 @@ export class TokenfetchClient {
 
   /** Listen to lifecycle events (or `"*"`); returns a function that removes the listener. */
   on(type, listener) {
+    const engine = this.#live();
     if (type !== "*" && !EVENT_TYPES.includes(type)) throw badOption("on(type)", `must be one of ${EVENT_TYPES.join(", ")}, *`);
     opt.func("on(listener)", listener);
     const entry = { type, listener };
     this.#listeners.push(entry);
-    if (!this.#log) this.#engine.listen(1);
+    if (!this.#log) engine.listen(1);
     return () => {
       this.#listeners = this.#listeners.filter((l) => l !== entry);
-      if (!this.#log) this.#engine.listen(this.#listeners.length > 0 ? 1 : 0);
+      if (!this.#log) this.#engine?.listen(this.#listeners.length > 0 ? 1 : 0);
     };
+  }
+
+  /**
+   * Release the client at once: its requests in flight reject with `ERR_CANCELED`, a refresh
+   * in flight stops, the other tabs' channel closes, listeners and hooks are let go; later
+   * calls fail with `ERR_CLIENT_CLOSED`. The stored tokens stay. Calling it again does nothing.
+   */
+  close() {
+    const engine = this.#engine;
+    this.#engine = this.#hooks = this.#log = undefined;
+    this.#listeners = [];
+    try {
+      engine?.free();
+    } catch {
+      // Called from inside the engine (a store or callback it called): freed once that returns.
+    }
+  }
+
+  [Symbol.dispose ?? Symbol()]() {
+    this.close();
+  }
+
+  /**
+   * Stand-ins for the hooks, for the engine. What the engine holds stays reachable (from
+   * wasm-bindgen's table) until the engine is freed, which happens when its client is closed or
+   * collected: a hook that reaches the client (onEvent does, an app's refresh function may)
+   * would keep both for ever. The stand-ins find the hooks through a WeakRef to the client
+   * (made here, not in the constructor: a closure there would hold its `this`).
+   */
+  static #weak(client, hooks) {
+    const self = new WeakRef(client);
+    const weak = {};
+    for (const k in hooks) weak[k] = k === "storage" ? hooks[k] : (...a) => self.deref()?.#hooks?.[k](...a);
+    return weak;
+  }
+
+  /** The engine, or ERR_CLIENT_CLOSED. */
+  #live() {
+    if (!this.#engine) throw new TokenfetchError("this client is closed (api.close())", "ERR_CLIENT_CLOSED");
+    return this.#engine;
   }
 
   #deliver(flat) {
@@ -206,9 +253,10 @@ export class TokenfetchClient {
       for (const f of opt.transforms("transformRequest", config.transformRequest)) config.data = f.call(config, config.data, config.headers);
     }
     const args = engineArgs(config);
+    const engine = this.#live();
     let raw;
     try {
-      raw = await this.#engine.send(...args);
+      raw = await engine.send(...args);
     } catch (e) {
       throw fromEngine(e, { ...config });
     }

@@ -67,6 +67,8 @@ struct State {
     exp_of: RefCell<Option<(String, Option<f64>)>>,
     /// Canceled by logout: every request of the session races it.
     cancel: RefCell<CancelHandle>,
+    /// Canceled when the client is closed ([`Auth::close`]): a refresh in flight stops.
+    closed: CancelHandle,
     /// Requests that wait for a refresh dispatch in issue order through this line.
     line: Rc<WaitQueue>,
     /// The other tabs sharing the store, if it is shared and cross-tab coordination is on.
@@ -102,6 +104,7 @@ impl Auth {
                 fresh: RefCell::new(None),
                 exp_of: RefCell::new(None),
                 cancel: RefCell::new(CancelHandle::new()),
+                closed: CancelHandle::new(),
                 line: Rc::default(),
                 tabs,
                 notices: Cell::new(0),
@@ -139,6 +142,18 @@ impl Auth {
         let cleared = self.state.config.store.clear();
         self.tell(SessionChange::LoggedOut);
         cleared
+    }
+
+    /// The client is closed (the npm package's `api.close()`, which also cancels its requests):
+    /// a refresh in flight stops at once (its waiters get [`Kind::Canceled`], nothing is
+    /// stored) and the other tabs are no longer heard. The tokens stay in the store (another
+    /// client or tab may use them).
+    #[cfg(feature = "js")]
+    pub(crate) fn close(&self) {
+        self.state.closed.cancel();
+        if let Some(tabs) = &self.state.tabs {
+            tabs.close();
+        }
     }
 
     /// Refresh now (joins a refresh already in flight).
@@ -245,13 +260,16 @@ impl Auth {
         let before = self.tokens().ok().flatten();
         let timeout = crate::rt::time::sleep(state.config.refresh_timeout);
         let work = self.locked_refresh(epoch, before);
-        // A refresh that takes too long says nothing about the refresh token: transient.
+        // A refresh that takes too long says nothing about the refresh token: transient. So
+        // does one stopped because the client was closed.
         let timeout = async {
-            timeout.await;
-            Err(RefreshFailure::Transient(Error::new(
-                Kind::Timeout,
-                "the token refresh timed out",
-            )))
+            first(timeout, state.closed.canceled()).await;
+            Err(RefreshFailure::Transient(
+                match state.closed.is_canceled() {
+                    true => Error::from_kind(Kind::Canceled),
+                    false => Error::new(Kind::Timeout, "the token refresh timed out"),
+                },
+            ))
         };
         let result = first(work, timeout).await;
         if state.epoch.get() != epoch {

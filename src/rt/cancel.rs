@@ -22,6 +22,8 @@ struct Inner {
     /// and be raced by every request: the wakers of races long over used to stay, one per
     /// request.
     wakers: RefCell<Vec<Waker>>,
+    /// Canceled with it (see [`CancelHandle::child`]).
+    parent: Option<CancelHandle>,
 }
 
 /// Cancels the requests it is attached to (see
@@ -47,9 +49,27 @@ impl CancelHandle {
         }
     }
 
-    /// True once [`cancel`](Self::cancel) was called.
+    /// True once [`cancel`](Self::cancel) was called (on it or its parent).
     pub fn is_canceled(&self) -> bool {
-        self.inner.canceled.get()
+        self.inner.canceled.get() || self.inner.parent.as_ref().is_some_and(Self::is_canceled)
+    }
+
+    /// A handle of its own that is also canceled when this one is (one level: not a child's
+    /// child).
+    #[cfg(feature = "js")]
+    pub(crate) fn child(&self) -> CancelHandle {
+        CancelHandle {
+            inner: Rc::new(Inner {
+                parent: Some(self.clone()),
+                ..Inner::default()
+            }),
+        }
+    }
+
+    /// The handle and its parent, whose wakers a [`Canceled`] is registered with.
+    fn lines(&self) -> impl Iterator<Item = &RefCell<Vec<Waker>>> {
+        core::iter::once(&self.inner.wakers)
+            .chain(self.inner.parent.as_ref().map(|p| &p.inner.wakers))
     }
 
     /// Run `fut` unless this handle is canceled first (then `Kind::Canceled`, and `fut` is
@@ -68,7 +88,7 @@ impl CancelHandle {
     /// A future that completes when the handle is canceled.
     pub fn canceled(&self) -> Canceled {
         Canceled {
-            inner: self.inner.clone(),
+            handle: self.clone(),
             waker: None,
         }
     }
@@ -85,7 +105,7 @@ impl core::fmt::Debug for CancelHandle {
 /// Completes when its [`CancelHandle`] is canceled.
 #[must_use = "futures do nothing unless polled"]
 pub struct Canceled {
-    inner: Rc<Inner>,
+    handle: CancelHandle,
     /// The waker it left with the handle, if any.
     waker: Option<Waker>,
 }
@@ -94,9 +114,11 @@ impl Canceled {
     /// Take its waker back from the handle.
     fn leave(&mut self) {
         if let Some(own) = self.waker.take() {
-            let mut wakers = self.inner.wakers.borrow_mut();
-            if let Some(at) = wakers.iter().position(|w| w.will_wake(&own)) {
-                wakers.swap_remove(at);
+            for line in self.handle.lines() {
+                let mut wakers = line.borrow_mut();
+                if let Some(at) = wakers.iter().position(|w| w.will_wake(&own)) {
+                    wakers.swap_remove(at);
+                }
             }
         }
     }
@@ -106,13 +128,15 @@ impl Future for Canceled {
     type Output = ();
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        if this.inner.canceled.get() {
+        if this.handle.is_canceled() {
             return Poll::Ready(());
         }
         if !this.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
             // Not registered yet, or polled by another task now (a shared future).
             this.leave();
-            this.inner.wakers.borrow_mut().push(cx.waker().clone());
+            for line in this.handle.lines() {
+                line.borrow_mut().push(cx.waker().clone());
+            }
             this.waker = Some(cx.waker().clone());
         }
         Poll::Pending
@@ -152,7 +176,10 @@ mod tests {
             // Each request is a task of its own, with its own waker.
             let waker = Count::waker(&Arc::default());
             let mut race = Box::pin(handle.race(core::future::pending::<Result<()>>()));
-            assert!(race.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+            assert!(race
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_pending());
         }
         assert_eq!(handle.inner.wakers.borrow().len(), 0);
         let wakes = Arc::new(Count::default());
