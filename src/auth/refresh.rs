@@ -67,8 +67,6 @@ struct State {
     exp_of: RefCell<Option<(String, Option<f64>)>>,
     /// Canceled by logout: every request of the session races it.
     cancel: RefCell<CancelHandle>,
-    /// Canceled when the client is closed ([`Auth::close`]): a refresh in flight stops.
-    closed: CancelHandle,
     /// Requests that wait for a refresh dispatch in issue order through this line.
     line: Rc<WaitQueue>,
     /// The other tabs sharing the store, if it is shared and cross-tab coordination is on.
@@ -104,7 +102,6 @@ impl Auth {
                 fresh: RefCell::new(None),
                 exp_of: RefCell::new(None),
                 cancel: RefCell::new(CancelHandle::new()),
-                closed: CancelHandle::new(),
                 line: Rc::default(),
                 tabs,
                 notices: Cell::new(0),
@@ -150,7 +147,10 @@ impl Auth {
     /// client or tab may use them).
     #[cfg(feature = "js")]
     pub(crate) fn close(&self) {
-        self.state.closed.cancel();
+        let in_flight = self.state.in_flight.borrow_mut().take();
+        if let Some(refresh) = in_flight {
+            refresh.abort(Err(Error::from_kind(Kind::Canceled)));
+        }
         if let Some(tabs) = &self.state.tabs {
             tabs.close();
         }
@@ -260,16 +260,13 @@ impl Auth {
         let before = self.tokens().ok().flatten();
         let timeout = crate::rt::time::sleep(state.config.refresh_timeout);
         let work = self.locked_refresh(epoch, before);
-        // A refresh that takes too long says nothing about the refresh token: transient. So
-        // does one stopped because the client was closed.
+        // A refresh that takes too long says nothing about the refresh token: transient.
         let timeout = async {
-            first(timeout, state.closed.canceled()).await;
-            Err(RefreshFailure::Transient(
-                match state.closed.is_canceled() {
-                    true => Error::from_kind(Kind::Canceled),
-                    false => Error::new(Kind::Timeout, "the token refresh timed out"),
-                },
-            ))
+            timeout.await;
+            Err(RefreshFailure::Transient(Error::new(
+                Kind::Timeout,
+                "the token refresh timed out",
+            )))
         };
         let result = first(work, timeout).await;
         if state.epoch.get() != epoch {

@@ -98,6 +98,7 @@ mod native {
             Lock
         }
         pub fn post(&self, _message: &str) {}
+        #[cfg(feature = "js")]
         pub fn close(&self) {}
     }
 }
