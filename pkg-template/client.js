@@ -199,7 +199,7 @@ export class TokenfetchClient {
 
   /** The engine, or ERR_CLIENT_CLOSED. */
   #live() {
-    if (!this.#engine) throw new TokenfetchError("this client is closed (api.close())", "ERR_CLIENT_CLOSED");
+    if (!this.#engine) throw new TokenfetchError("the client is closed", "ERR_CLIENT_CLOSED");
     return this.#engine;
   }
 

@@ -17,12 +17,12 @@ use crate::error::{Error, Kind, Result};
 #[derive(Default)]
 struct Inner {
     canceled: Cell<bool>,
-    /// The wakers of the [`Canceled`] futures waiting now, one each: a future takes its own
-    /// out when it is dropped. A handle can live long (the auth session's lives until logout)
-    /// and be raced by every request: the wakers of races long over used to stay, one per
-    /// request.
+    /// The wakers of the [`Canceled`] futures waiting now on it and on its children, one each:
+    /// a future takes its own out when it is dropped. A handle can live long (the auth
+    /// session's lives until logout, the npm engine's as long as its client) and be raced by
+    /// every request: the wakers of races long over used to stay, one per request.
     wakers: RefCell<Vec<Waker>>,
-    /// Canceled with it (see [`CancelHandle::child`]).
+    /// Canceled with it (see [`CancelHandle::child`]); its wakers wait in the parent's line.
     parent: Option<CancelHandle>,
 }
 
@@ -43,8 +43,10 @@ impl CancelHandle {
     /// Cancel every request using this handle; they fail with [`Kind::Canceled`](crate::Kind::Canceled).
     pub fn cancel(&self) {
         if !self.inner.canceled.replace(true) {
-            for waker in self.inner.wakers.take() {
-                waker.wake();
+            // A child wakes its parent's whole line (the others find themselves not canceled
+            // and wait on); each waker stays until its future is dropped.
+            for waker in self.line().borrow().iter() {
+                waker.wake_by_ref();
             }
         }
     }
@@ -56,7 +58,7 @@ impl CancelHandle {
 
     /// A handle of its own that is also canceled when this one is (one level: not a child's
     /// child).
-    #[cfg(feature = "js")]
+    #[cfg(any(feature = "js", test))]
     pub(crate) fn child(&self) -> CancelHandle {
         CancelHandle {
             inner: Rc::new(Inner {
@@ -66,10 +68,12 @@ impl CancelHandle {
         }
     }
 
-    /// The handle and its parent, whose wakers a [`Canceled`] is registered with.
-    fn lines(&self) -> impl Iterator<Item = &RefCell<Vec<Waker>>> {
-        core::iter::once(&self.inner.wakers)
-            .chain(self.inner.parent.as_ref().map(|p| &p.inner.wakers))
+    /// Where the wakers of its [`Canceled`] futures wait: its own line, or its parent's.
+    fn line(&self) -> &RefCell<Vec<Waker>> {
+        match &self.inner.parent {
+            Some(parent) => &parent.inner.wakers,
+            None => &self.inner.wakers,
+        }
     }
 
     /// Run `fut` unless this handle is canceled first (then `Kind::Canceled`, and `fut` is
@@ -106,19 +110,17 @@ impl core::fmt::Debug for CancelHandle {
 #[must_use = "futures do nothing unless polled"]
 pub struct Canceled {
     handle: CancelHandle,
-    /// The waker it left with the handle, if any.
+    /// The waker it left in the handle's line, if any.
     waker: Option<Waker>,
 }
 
 impl Canceled {
-    /// Take its waker back from the handle.
+    /// Take its waker back from the line.
     fn leave(&mut self) {
         if let Some(own) = self.waker.take() {
-            for line in self.handle.lines() {
-                let mut wakers = line.borrow_mut();
-                if let Some(at) = wakers.iter().position(|w| w.will_wake(&own)) {
-                    wakers.swap_remove(at);
-                }
+            let mut wakers = self.handle.line().borrow_mut();
+            if let Some(at) = wakers.iter().position(|w| w.will_wake(&own)) {
+                wakers.swap_remove(at);
             }
         }
     }
@@ -134,9 +136,7 @@ impl Future for Canceled {
         if !this.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
             // Not registered yet, or polled by another task now (a shared future).
             this.leave();
-            for line in this.handle.lines() {
-                line.borrow_mut().push(cx.waker().clone());
-            }
+            this.handle.line().borrow_mut().push(cx.waker().clone());
             this.waker = Some(cx.waker().clone());
         }
         Poll::Pending
@@ -197,5 +197,44 @@ mod tests {
         handle.cancel();
         assert_eq!(wakes.woken(), 1, "the one still waiting is woken");
         assert!(Pin::new(&mut kept).poll(&mut cx).is_ready());
+    }
+
+    /// The npm engine's requests: each has a handle of its own (its `AbortSignal`), a child of
+    /// the engine's (closed with the client).
+    #[test]
+    fn a_child_is_canceled_with_its_parent_not_with_its_siblings() {
+        let parent = CancelHandle::new();
+        let (a, b) = (parent.child(), parent.child());
+        let (wa, wb) = (Arc::new(Count::default()), Arc::new(Count::default()));
+        let (waker_a, waker_b) = (Count::waker(&wa), Count::waker(&wb));
+        let mut fa = a.canceled();
+        let mut fb = b.canceled();
+        assert!(Pin::new(&mut fa)
+            .poll(&mut Context::from_waker(&waker_a))
+            .is_pending());
+        assert!(Pin::new(&mut fb)
+            .poll(&mut Context::from_waker(&waker_b))
+            .is_pending());
+        a.cancel();
+        assert!(a.is_canceled() && !b.is_canceled() && !parent.is_canceled());
+        assert!(wa.woken() >= 1);
+        assert!(Pin::new(&mut fa)
+            .poll(&mut Context::from_waker(&waker_a))
+            .is_ready());
+        assert!(Pin::new(&mut fb)
+            .poll(&mut Context::from_waker(&waker_b))
+            .is_pending());
+        drop(fa);
+        parent.cancel();
+        assert!(b.is_canceled());
+        assert!(
+            wb.woken() >= 1,
+            "the parent's cancel wakes the child's waiter"
+        );
+        assert!(Pin::new(&mut fb)
+            .poll(&mut Context::from_waker(&waker_b))
+            .is_ready());
+        drop(fb);
+        assert_eq!(parent.inner.wakers.borrow().len(), 0, "nothing left behind");
     }
 }
