@@ -193,3 +193,66 @@ test("clients sharing a storageKey in one page coordinate as tabs do: each hears
   assert.deepEqual(out.expired, [1, 1, 0], "a and b each ran onSessionExpired once; the closed c did not");
   assert.equal(out.tokens, null);
 });
+
+test("close() from inside the engine's callbacks (a store, a listener, the refresh function, onSessionExpired) settles everything and traps nothing", async () => {
+  const base = tenant("js-close-inside");
+  const pair = await tokens(base);
+  const page = await ctx.chromium.page();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const out = await page.evaluate(
+    async ({ base, pair }) => {
+      const code = (p) => p.then(() => "resolved", (e) => e?.code ?? `${e}`);
+      const results = {};
+      // A store whose `set` closes the client: inside `setTokens`, a call into the engine.
+      let a;
+      const store = new Map();
+      a = tf.createClient({
+        baseURL: base,
+        auth: { storage: { get: (k) => store.get(k), set: (k, v) => (store.set(k, v), a.close()), remove: (k) => store.delete(k) } },
+      });
+      try {
+        a.auth.setTokens(pair);
+        results.store = "returned";
+      } catch (e) {
+        results.store = e.code ?? `${e}`;
+      }
+      results.storeAfter = await code(a.get("/echo"));
+      // A listener that closes the client when the response arrives.
+      const b = tf.createClient({ baseURL: base, retry: false });
+      b.on("response", () => b.close());
+      results.listener = await code(b.get("/echo"));
+      // The refresh function closes the client, synchronously and before it answers.
+      const c = tf.createClient({
+        baseURL: base,
+        auth: {
+          refresh: () => {
+            c.close();
+            return { accessToken: "a.b.c" };
+          },
+        },
+      });
+      c.auth.setTokens({ accessToken: "stale", refreshToken: "r" });
+      results.refresh = await code(c.get("/api/echo"));
+      // onSessionExpired closes the client.
+      const d = tf.createClient({ baseURL: base, auth: { refresh: { url: "/auth/refresh" }, onSessionExpired: () => d.close() } });
+      d.auth.setTokens({ accessToken: "stale", refreshToken: "revoked" });
+      results.expired = await code(d.get("/api/echo"));
+      results.expiredAfter = await code(d.get("/echo"));
+      // Still alive: a fresh client works.
+      results.fresh = (await tf.createClient({ baseURL: base }).get("/echo")).status;
+      return results;
+    },
+    { base, pair },
+  );
+  await page.close();
+  assert.deepEqual(errors, [], "no uncaught error (a trap would be `unreachable`)");
+  assert.equal(out.store, "returned");
+  assert.equal(out.storeAfter, "ERR_CLIENT_CLOSED");
+  assert.equal(out.listener, "ERR_CANCELED");
+  assert.equal(out.refresh, "ERR_CANCELED", "the refresh function closed the client: the waiting request is canceled");
+  // The session ended and the client closed in the same turn: either says what happened.
+  assert.ok(["ERR_CANCELED", "ERR_SESSION_EXPIRED"].includes(out.expired), out.expired);
+  assert.equal(out.expiredAfter, "ERR_CLIENT_CLOSED");
+  assert.equal(out.fresh, 200);
+});
