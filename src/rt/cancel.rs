@@ -117,8 +117,11 @@ pub struct Canceled {
 impl Canceled {
     /// Take its waker back from the line.
     fn leave(&mut self) {
-        if let Some(own) = self.waker.take() {
-            let mut wakers = self.handle.line().borrow_mut();
+        // Not while `cancel` wakes the line (a waker that drops its task, dropping this): the
+        // handle is canceled then, and its line wakes nobody again.
+        if let (Some(own), Ok(mut wakers)) =
+            (self.waker.take(), self.handle.line().try_borrow_mut())
+        {
             if let Some(at) = wakers.iter().position(|w| w.will_wake(&own)) {
                 wakers.swap_remove(at);
             }
