@@ -44,6 +44,7 @@ function checkConfig(value) {
 const [SET_TOKENS, GET_TOKENS, CLEAR, LOGOUT, REFRESH, IS_REFRESHING] = [0, 1, 2, 3, 4, 5];
 
 class Auth {
+  /** The client's engine, or ERR_CLIENT_CLOSED. */
   #engine;
   constructor(engine) {
     this.#engine = engine;
@@ -63,7 +64,7 @@ class Auth {
     else if (t.expiresAt instanceof Date) at = opt.number("tokens.expiresAt", t.expiresAt.getTime() / 1000, 0, 1e11, false);
     // Seconds: a number of milliseconds (Date.now()) would be refused as past the year 5000.
     else if (t.expiresAt != null) at = opt.number("tokens.expiresAt (seconds since the epoch)", t.expiresAt, 0, 1e11, false);
-    engineCall(() => this.#engine.auth(SET_TOKENS, token("accessToken"), token("refreshToken"), at));
+    engineCall(() => this.#engine().auth(SET_TOKENS, token("accessToken"), token("refreshToken"), at));
   }
 
   /**
@@ -71,7 +72,7 @@ class Auth {
    * server's `expires_in` or `setTokens` said), or `null` when there are none.
    */
   getTokens() {
-    const pair = engineCall(() => this.#engine.auth(GET_TOKENS));
+    const pair = engineCall(() => this.#engine().auth(GET_TOKENS));
     if (pair === null) return null;
     const tokens = { accessToken: pair[0], refreshToken: pair[1] };
     if (pair[2] !== null) tokens.expiresAt = pair[2];
@@ -80,18 +81,18 @@ class Auth {
 
   /** Remove the tokens. */
   clear() {
-    engineCall(() => this.#engine.auth(CLEAR));
+    engineCall(() => this.#engine().auth(CLEAR));
   }
 
   /** Clear the tokens and cancel every request in flight or waiting for a refresh. */
   async logout() {
-    engineCall(() => this.#engine.auth(LOGOUT));
+    engineCall(() => this.#engine().auth(LOGOUT));
   }
 
   /** Refresh now (joins a refresh in flight). */
   async refresh() {
     try {
-      await this.#engine.auth(REFRESH);
+      await this.#engine().auth(REFRESH);
     } catch (e) {
       throw fromEngine(e);
     }
@@ -99,12 +100,15 @@ class Auth {
 
   /** True while a refresh is in flight. */
   get isRefreshing() {
-    return this.#engine.auth(IS_REFRESHING);
+    return this.#engine().auth(IS_REFRESHING);
   }
 }
 
 export class TokenfetchClient {
+  /** Undefined once closed. */
   #engine;
+  /** The functions the engine calls (see the constructor); undefined once closed. */
+  #hooks;
   #listeners = [];
   /** The `log` option's listener (log.js), or undefined. */
   #log;
@@ -125,10 +129,12 @@ export class TokenfetchClient {
     };
     const expired = hooks.onSessionExpired;
     if (expired) hooks.onSessionExpired = (e) => expired(fromEngine(e));
-    this.#engine = engineCall(() => new Engine(nums, strs, retry, hooks));
+    this.#hooks = hooks;
+    const weak = TokenfetchClient.#weak(this, hooks);
+    this.#engine = engineCall(() => new Engine(nums, strs, retry, weak));
     // 2: events with the headers and bodies the logger prints; 1: events only (api.on).
     if (this.#log) this.#engine.listen(2);
-    this.auth = new Auth(this.#engine);
+    this.auth = new Auth(() => this.#live());
     this.interceptors = { request: new InterceptorManager(), response: new InterceptorManager() };
   }
 
@@ -161,15 +167,56 @@ export class TokenfetchClient {
 
   /** Listen to lifecycle events (or `"*"`); returns a function that removes the listener. */
   on(type, listener) {
+    const engine = this.#live();
     if (type !== "*" && !EVENT_TYPES.includes(type)) throw badOption("on(type)", `must be one of ${EVENT_TYPES.join(", ")}, *`);
     opt.func("on(listener)", listener);
     const entry = { type, listener };
     this.#listeners.push(entry);
-    if (!this.#log) this.#engine.listen(1);
+    if (!this.#log) engine.listen(1);
     return () => {
       this.#listeners = this.#listeners.filter((l) => l !== entry);
-      if (!this.#log) this.#engine.listen(this.#listeners.length > 0 ? 1 : 0);
+      if (!this.#log) this.#engine?.listen(this.#listeners.length > 0 ? 1 : 0);
     };
+  }
+
+  /**
+   * Release the client at once: its requests in flight reject with `ERR_CANCELED`, a refresh
+   * in flight stops, the other tabs' channel closes, listeners and hooks are let go; later
+   * calls fail with `ERR_CLIENT_CLOSED`. The stored tokens stay. Calling it again does nothing.
+   */
+  close() {
+    const engine = this.#engine;
+    this.#engine = this.#hooks = this.#log = undefined;
+    this.#listeners = [];
+    try {
+      engine?.free();
+    } catch {
+      // Called from inside the engine (a store or callback it called): freed once that returns.
+    }
+  }
+
+  [Symbol.dispose ?? Symbol()]() {
+    this.close();
+  }
+
+  /**
+   * Stand-ins for the hooks, for the engine. What the engine holds stays reachable (from
+   * wasm-bindgen's table) until the engine is freed, which happens when its client is closed or
+   * collected: a hook that reaches the client (onEvent does, an app's refresh function may)
+   * would keep both for ever. The stand-ins find the hooks through a WeakRef to the client
+   * (made here, not in the constructor: a closure there would hold its `this`).
+   */
+  static #weak(client, hooks) {
+    const self = new WeakRef(client);
+    const weak = {};
+    for (const k in hooks) weak[k] = k === "storage" ? hooks[k] : (...a) => self.deref()?.#hooks?.[k](...a);
+    return weak;
+  }
+
+  /** The engine, or ERR_CLIENT_CLOSED. */
+  #live() {
+    if (!this.#engine) throw new TokenfetchError("the client is closed", "ERR_CLIENT_CLOSED");
+    return this.#engine;
   }
 
   #deliver(flat) {
@@ -224,9 +271,10 @@ export class TokenfetchClient {
       }
     }
     const args = engineArgs(config);
+    const engine = this.#live();
     let raw;
     try {
-      raw = await this.#engine.send(...args);
+      raw = await engine.send(...args);
     } catch (e) {
       throw fromEngine(e, { ...config });
     }

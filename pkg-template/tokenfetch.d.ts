@@ -18,7 +18,9 @@ export type ErrorCode =
   | "ERR_INVALID_URL"
   | "ERR_RATE_LIMITED"
   | "ERR_STORAGE"
-  | "ERR_NOT_INITIALIZED";
+  | "ERR_NOT_INITIALIZED"
+  /** The client was closed (`close()`, `[Symbol.dispose]`) before this call. */
+  | "ERR_CLIENT_CLOSED";
 
 /** Every error tokenfetch throws or rejects with. */
 export class TokenfetchError<T = unknown> extends Error {
@@ -358,6 +360,23 @@ export interface TokenfetchClient {
     type: K,
     listener: (event: K extends "*" ? TokenfetchEvent : Extract<TokenfetchEvent, { type: K }>) => void,
   ): () => void;
+  /**
+   * Release the client at once: its requests in flight (and a refresh in flight) reject with
+   * `ERR_CANCELED`, its BroadcastChannel closes, listeners and hooks are let go. Every later
+   * call (`get`, `request`, `on`, `auth.*`) throws or rejects with `ERR_CLIENT_CLOSED`. The
+   * stored tokens stay (closing is not logging out). Calling it again does nothing. A client
+   * nobody references is released the same way when it is garbage-collected.
+   */
+  close(): void;
+  /** `close()`, for `using api = createClient(...)`. */
+  [Symbol.dispose](): void;
+}
+
+declare global {
+  interface SymbolConstructor {
+    /** The well-known symbol of explicit resource management (`using`); ES2026 / TS `esnext.disposable`. */
+    readonly dispose: unique symbol;
+  }
 }
 
 export function createClient(config?: ClientConfig): TokenfetchClient;

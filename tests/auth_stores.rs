@@ -202,3 +202,82 @@ async fn debug_and_display_never_show_token_text() {
     assert!(!shown.contains(&access), "access token in {shown}");
     assert!(!shown.contains(&refresh), "refresh token in {shown}");
 }
+
+/// A shared store that says when it is dropped (with the session that owns it).
+struct Watched {
+    store: WebStorageStore,
+    dropped: Rc<Cell<bool>>,
+}
+
+impl TokenStore for Watched {
+    fn get(&self) -> tokenfetch::Result<Option<Tokens>> {
+        self.store.get()
+    }
+    fn set(&self, tokens: &Tokens) -> tokenfetch::Result<()> {
+        self.store.set(tokens)
+    }
+    fn clear(&self) -> tokenfetch::Result<()> {
+        self.store.clear()
+    }
+    fn shared_name(&self) -> Option<String> {
+        self.store.shared_name()
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        self.dropped.set(true);
+    }
+}
+
+/// Dropping the last clone of a client frees its whole session — store, callbacks and the
+/// other tabs' channel with its listener (which reaches the session only weakly: no `Rc`
+/// cycle) — after requests, a refresh under the tabs' lock and a message from another tab.
+#[wasm_bindgen_test]
+async fn dropping_the_last_client_clone_frees_the_session_and_its_channel() {
+    let base = tenant("drop-client");
+    let key = unique("drop");
+    let dropped = Rc::new(Cell::new(false));
+    let heard = Rc::new(Cell::new(0));
+    let seen = heard.clone();
+    let store = Watched {
+        store: WebStorageStore::local(&key),
+        dropped: dropped.clone(),
+    };
+    let client = auth_client(
+        &base,
+        AuthConfig::new()
+            .store(store)
+            .on_change(move |_| seen.set(seen.get() + 1)),
+    )
+    .await;
+    expire(&base).await; // the next request refreshes (under the lock), then replays
+    let res = client.get("/api/echo").send().await.unwrap();
+    assert!(res.ok());
+    assert_eq!(client.auth().unwrap().generation(), 1);
+    // Another tab says it refreshed: this client hears it on the channel.
+    let post = js_sys::Function::new_with_args(
+        "name",
+        "new BroadcastChannel(name).postMessage('refreshed')",
+    );
+    post.call1(
+        &wasm_bindgen::JsValue::NULL,
+        &format!("tokenfetch:localStorage:{key}").into(),
+    )
+    .unwrap();
+    for _ in 0..100 {
+        if heard.get() > 0 {
+            break;
+        }
+        tokenfetch::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(heard.get(), 1, "the channel's listener heard the other tab");
+    let clone = client.clone();
+    drop(client);
+    assert!(!dropped.get(), "a clone still holds the session");
+    drop(clone);
+    assert!(
+        dropped.get(),
+        "the last clone dropped, the session was freed"
+    );
+}

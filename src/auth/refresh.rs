@@ -150,6 +150,21 @@ impl Auth {
         cleared
     }
 
+    /// The client is closed (the npm package's `api.close()`, which also cancels its requests):
+    /// a refresh in flight stops at once (its waiters get [`Kind::Canceled`], nothing is
+    /// stored) and the other tabs are no longer heard. The tokens stay in the store (another
+    /// client or tab may use them).
+    #[cfg(feature = "js")]
+    pub(crate) fn close(&self) {
+        let in_flight = self.state.in_flight.borrow_mut().take();
+        if let Some(refresh) = in_flight {
+            refresh.abort(Err(Error::from_kind(Kind::Canceled)));
+        }
+        if let Some(tabs) = &self.state.tabs {
+            tabs.close();
+        }
+    }
+
     /// Refresh now (joins a refresh already in flight).
     pub async fn refresh(&self) -> Result<()> {
         self.join_or_start_refresh().await

@@ -25,6 +25,7 @@ use self::config::{n, s, string, Nums};
 use self::errors::to_js;
 use crate::auth::Tokens;
 use crate::error::{Error, Kind, Result};
+use crate::rt::cancel::CancelHandle;
 use crate::rt::promise::promise;
 use crate::{Client, Credentials};
 
@@ -36,10 +37,14 @@ const LOGOUT: u8 = 3;
 const REFRESH: u8 = 4;
 const IS_REFRESHING: u8 = 5;
 
-/// One client's engine (made by `createClient` in `tokenfetch.js`).
+/// One client's engine (made by `createClient` in `tokenfetch.js`). Freed by `api.close()`
+/// (`free()`) or, once the client is unreachable, by wasm-bindgen's `FinalizationRegistry`;
+/// dropping it cancels its requests in flight (see [`Drop`](#impl-Drop-for-Engine)).
 #[wasm_bindgen]
 pub struct Engine {
     client: Client,
+    /// Canceled when the engine is dropped: the parent of every request's cancel handle.
+    closed: CancelHandle,
     /// True while JS has event listeners; no event crosses the boundary otherwise.
     listening: Rc<Cell<bool>>,
     /// True while the logger (`log.js`) listens: only then do events carry headers and bodies.
@@ -94,9 +99,22 @@ fn build(nums: &[f64], strs: &[JsValue], retry: &[f64], hooks: &JsValue) -> Resu
     }
     Ok(Engine {
         client: b.build()?,
+        closed: CancelHandle::new(),
         listening,
         details,
     })
+}
+
+impl Drop for Engine {
+    /// The client is closed or collected: its requests in flight reject with `ERR_CANCELED`
+    /// and let go of the client, a refresh in flight stops, the other tabs' channel closes —
+    /// at once, not when each would have ended.
+    fn drop(&mut self) {
+        self.closed.cancel();
+        if let Some(auth) = self.client.auth() {
+            auth.close();
+        }
+    }
 }
 
 fn no_auth() -> JsValue {
@@ -157,7 +175,7 @@ impl Engine {
             on_progress,
             on_upload,
         };
-        send::send(&self.client, args)
+        send::send(&self.client, args, &self.closed)
     }
 
     /// Whether JS listens to the events (delivered only then): 0 no, 1 yes (`api.on`), 2 yes

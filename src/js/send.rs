@@ -207,23 +207,20 @@ async fn run(
     Ok(out.into())
 }
 
-/// Send one request; see [`Args`].
-pub(super) fn send(client: &Client, mut args: Args<'_>) -> Promise {
+/// Send one request; see [`Args`]. Canceled with `closed` too (the engine dropped).
+pub(super) fn send(client: &Client, mut args: Args<'_>, closed: &CancelHandle) -> Promise {
     let kind = match args.read {
         1 => Read::ArrayBuffer,
         2 => Read::Blob,
         3 => Read::Stream,
         _ => Read::Text,
     };
-    let cancel = CancelHandle::new();
+    let cancel = closed.child();
     let on_progress = args.on_progress.clone();
     let link = args.signal.take().and_then(|s| AbortLink::new(s, &cancel));
-    let signaled = link.is_some() || cancel.is_canceled();
     let req = match build(client, args) {
         Ok(mut req) => {
-            if signaled {
-                req.set_cancel_handle(Some(cancel.clone()));
-            }
+            req.set_cancel_handle(Some(cancel.clone()));
             req
         }
         Err(error) => return Promise::reject(&to_js(&error)),

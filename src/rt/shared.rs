@@ -64,6 +64,21 @@ impl<T: Clone> Shared<T> {
     }
 }
 
+impl<T> Shared<T> {
+    /// End it now with `value` for every waiter: the future is dropped (its fetch aborted, its
+    /// timers cleared). Not while it is being polled (a call from inside it): it goes on then.
+    #[cfg(any(feature = "js", test))]
+    pub fn abort(&self, value: T) {
+        let mut state = self.inner.state.borrow_mut();
+        if let State::Pending(Some(_)) = &*state {
+            let fut = core::mem::replace(&mut *state, State::Done(value));
+            drop(state);
+            drop(fut);
+            self.inner.wake_all();
+        }
+    }
+}
+
 impl<T> WeakShared<T> {
     /// A handle, if some other handle still keeps the future.
     pub fn upgrade(&self) -> Option<Shared<T>> {
@@ -210,5 +225,53 @@ mod tests {
             "nobody waits: the future (a fetch) is dropped"
         );
         assert!(weak.upgrade().is_none());
+    }
+
+    #[test]
+    fn abort_drops_the_future_and_every_waiter_gets_the_value() {
+        let dropped = Rc::new(Cell::new(false));
+        struct Flag(Rc<Cell<bool>>);
+        impl Drop for Flag {
+            fn drop(&mut self) {
+                self.0.set(true);
+            }
+        }
+        let flag = Flag(dropped.clone());
+        let fut: LocalBoxFuture<'static, u32> = Box::pin(async move {
+            let _flag = flag;
+            core::future::pending::<()>().await;
+            0
+        });
+        let mut a = Shared::new(fut);
+        let mut b = a.clone();
+        let (wa, wb) = (Arc::default(), Arc::default());
+        assert!(poll(&mut a, &wa).is_pending());
+        assert!(poll(&mut b, &wb).is_pending());
+        a.abort(9);
+        assert!(
+            dropped.get(),
+            "the future (a fetch, a timer) is dropped at once"
+        );
+        assert_eq!(wb.woken(), 1, "the waiters are woken");
+        assert_eq!(poll(&mut a, &wa), Poll::Ready(9));
+        assert_eq!(poll(&mut b, &wb), Poll::Ready(9));
+        b.abort(1);
+        assert_eq!(poll(&mut b, &wb), Poll::Ready(9), "done stays done");
+    }
+
+    #[test]
+    fn abort_from_inside_the_future_lets_it_go_on() {
+        let slot: Rc<RefCell<Option<Shared<u32>>>> = Rc::default();
+        let inside = slot.clone();
+        let fut: LocalBoxFuture<'static, u32> = Box::pin(core::future::poll_fn(move |_| {
+            if let Some(shared) = &*inside.borrow() {
+                shared.abort(9);
+            }
+            Poll::Ready(7)
+        }));
+        let mut a = Shared::new(fut);
+        *slot.borrow_mut() = Some(a.clone());
+        assert_eq!(poll(&mut a, &Arc::default()), Poll::Ready(7));
+        slot.borrow_mut().take();
     }
 }

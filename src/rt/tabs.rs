@@ -32,7 +32,7 @@ mod web {
     impl Drop for Tabs {
         /// The listener is freed with the client: the channel must not call it any more.
         fn drop(&mut self) {
-            close(&self.channel);
+            self.close();
         }
     }
 
@@ -73,6 +73,11 @@ mod web {
         pub fn post(&self, message: &str) {
             post(&self.channel, message);
         }
+
+        /// Stop hearing the other tabs and close the channel (again when dropped: harmless).
+        pub fn close(&self) {
+            close(&self.channel);
+        }
     }
 }
 
@@ -93,5 +98,7 @@ mod native {
             Lock
         }
         pub fn post(&self, _message: &str) {}
+        #[cfg(feature = "js")]
+        pub fn close(&self) {}
     }
 }

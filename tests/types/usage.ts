@@ -101,6 +101,13 @@ export async function main(): Promise<void> {
     if (error instanceof TokenfetchError) {
       const code: "ERR_NETWORK" | "ETIMEDOUT" | string = error.code;
       void code;
+      if (error.code === "ERR_CLIENT_CLOSED") return;
     }
   }
+
+  // Released at once, or at the end of a block (`using` needs TS >= 5.2 and es2022 target
+  // lowering; the method itself is what the types promise).
+  const dispose: () => void = api[Symbol.dispose];
+  void dispose;
+  api.close();
 }
