@@ -39,6 +39,10 @@ struct JsStore {
     builtin: bool,
     /// The name the origin's tabs share the store under (`localStorage:<key>`, `cookie:<key>`).
     shared: Option<String>,
+    /// The last value read and what it parsed to: the store is read before every request, and
+    /// the same value is not parsed again (three `JSON.parse`s, for a value up to 140,000
+    /// characters another script may have planted).
+    last: core::cell::RefCell<Option<(String, Option<Tokens>)>>,
 }
 
 #[wasm_bindgen(module = "/src/js/store.js")]
@@ -67,8 +71,18 @@ impl TokenStore for JsStore {
         self.shared.clone()
     }
     fn get(&self) -> Result<Option<Tokens>> {
-        let value = self.call("get", "", f64::NAN)?;
-        Ok(value.as_deref().and_then(crate::auth::tokens_from_json))
+        let Some(value) = self.call("get", "", f64::NAN)? else {
+            return Ok(None);
+        };
+        let mut last = self.last.borrow_mut();
+        match &*last {
+            Some((seen, tokens)) if *seen == value => Ok(tokens.clone()),
+            _ => {
+                let tokens = crate::auth::tokens_from_json(&value);
+                *last = Some((value, tokens.clone()));
+                Ok(tokens)
+            }
+        }
     }
     fn set(&self, tokens: &Tokens) -> Result<()> {
         let json = crate::auth::tokens_to_json(tokens);
@@ -93,6 +107,7 @@ fn store(kind: u8, key: Option<String>, storage: Option<Object>) -> Result<Rc<dy
     };
     let target = storage.ok_or_else(|| bad_option("auth.storage", "needs get, set and remove"))?;
     Ok(Rc::new(JsStore {
+        last: Default::default(),
         target: target.into(),
         key,
         builtin: kind != 4,
