@@ -197,8 +197,7 @@ pub(crate) async fn exchange(
             "no refresh token",
         )));
     };
-    let mut req =
-        build_request(endpoint, refresh_token, credentials).map_err(RefreshFailure::SessionOver)?;
+    let mut req = build_request(endpoint, refresh_token, credentials).map_err(classify)?;
     req.set_timeout(Some(timeout));
     guard(&mut req);
     call_endpoint(transport, endpoint, req, Some(refresh_token), scheme).await

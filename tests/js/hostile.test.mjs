@@ -337,3 +337,33 @@ test("the HttpOnly mode's logout can end the server's session: revoke.url is pos
   assert.equal(out, "ERR_SESSION_EXPIRED", "a reload still restored the session from the cookie");
   assert.equal((await stats(base)).requests.filter((r) => r.path.endsWith("/auth/cookie/logout")).length, 1);
 });
+
+test("the OAuth refresh request: a form with client_id and scope, Accept JSON, its own headers on it alone", async () => {
+  const app = await hostile((req, res, body, url) => {
+    if (url.pathname === "/token") return json(res, 200, { access_token: "AT-2", token_type: "Bearer", expires_in: 300 });
+    json(res, 200, { ok: true });
+  });
+  try {
+    const out = await inPage(async (tf, { app }) => {
+      const api = tf.createClient({
+        baseURL: app,
+        auth: { refresh: { url: "/token", clientId: "spa app", scope: "openid api", headers: { "x-client": "tf" } } },
+      });
+      api.auth.setTokens({ accessToken: "AT-1", refreshToken: "RT/1+" });
+      await api.auth.refresh();
+      await api.get("/api");
+      return api.auth.getTokens();
+    }, { app: app.origin });
+    const [refresh, call] = app.seen;
+    assert.equal(refresh.body, "grant_type=refresh_token&refresh_token=RT%2F1%2B&client_id=spa+app&scope=openid+api");
+    assert.equal(refresh.headers["content-type"], "application/x-www-form-urlencoded");
+    assert.equal(refresh.headers.accept, "application/json");
+    assert.equal(refresh.headers["x-client"], "tf");
+    assert.equal(call.headers["x-client"], undefined, "the refresh headers went on an API request");
+    assert.equal(call.headers.authorization, "Bearer AT-2");
+    assert.equal(out.refreshToken, "RT/1+", "kept: the server did not rotate");
+    assert.ok(Math.abs(out.expiresAt - (Date.now() / 1000 + 300)) < 5, `expiresAt ${out.expiresAt}`);
+  } finally {
+    await app.close();
+  }
+});

@@ -226,3 +226,22 @@ test("the README's OAuth snippet runs as written against the real server", async
   const s = o.stats();
   assert.deepEqual([s.refreshes, s.revocations], [1, 1]);
 });
+
+test("a refresh body may be URLSearchParams (sent as a form, never as {}); one that cannot be sent is ERR_BAD_OPTION", async () => {
+  const o = await oauth({ accessTokenTtl: 60 });
+  const t = await o.getTokens();
+  const out = await inPage(`
+    const withBody = (body) => client(tf, o, t, { refresh: { url: o.tokenEndpoint, body } });
+    const form = withBody((rt) => new URLSearchParams({ grant_type: "refresh_token", refresh_token: rt, client_id: "spa" }));
+    const sent = await form.auth.refresh().then(() => "ok", (e) => [e.code, e.message]);
+    const rotated = form.auth.getTokens().refreshToken !== t.refresh_token;
+    const blob = withBody(() => new Blob(["x"]));
+    const refused = await blob.auth.refresh().then(() => "ok", (e) => [e.code, e.message]);
+    return { sent, rotated, refused, kept: blob.auth.getTokens()?.refreshToken === t.refresh_token };`, o, t);
+  assert.equal(out.sent, "ok");
+  assert.equal(out.rotated, true);
+  assert.equal(out.refused[0], "ERR_BAD_OPTION");
+  assert.match(out.refused[1], /auth\.refresh\.body/);
+  assert.equal(out.kept, true, "a body that cannot be sent ended the session");
+  assert.equal(o.stats().refreshes, 1, "only the form was sent");
+});
