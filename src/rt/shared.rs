@@ -198,8 +198,8 @@ mod tests {
         assert_eq!(poll(&mut b, &wb), Poll::Ready(7));
     }
 
-    #[test]
-    fn the_future_is_dropped_with_the_last_handle() {
+    /// A future that never finishes, and a flag set when it is dropped.
+    fn pending_until_dropped() -> (LocalBoxFuture<'static, u32>, Rc<Cell<bool>>) {
         let dropped = Rc::new(Cell::new(false));
         struct Flag(Rc<Cell<bool>>);
         impl Drop for Flag {
@@ -213,6 +213,12 @@ mod tests {
             core::future::pending::<()>().await;
             0
         });
+        (fut, dropped)
+    }
+
+    #[test]
+    fn the_future_is_dropped_with_the_last_handle() {
+        let (fut, dropped) = pending_until_dropped();
         let mut a = Shared::new(fut);
         let weak = a.downgrade();
         assert!(poll(&mut a, &Arc::default()).is_pending());
@@ -229,19 +235,7 @@ mod tests {
 
     #[test]
     fn abort_drops_the_future_and_every_waiter_gets_the_value() {
-        let dropped = Rc::new(Cell::new(false));
-        struct Flag(Rc<Cell<bool>>);
-        impl Drop for Flag {
-            fn drop(&mut self) {
-                self.0.set(true);
-            }
-        }
-        let flag = Flag(dropped.clone());
-        let fut: LocalBoxFuture<'static, u32> = Box::pin(async move {
-            let _flag = flag;
-            core::future::pending::<()>().await;
-            0
-        });
+        let (fut, dropped) = pending_until_dropped();
         let mut a = Shared::new(fut);
         let mut b = a.clone();
         let (wa, wb) = (Arc::default(), Arc::default());
