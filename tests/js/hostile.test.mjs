@@ -367,3 +367,30 @@ test("the OAuth refresh request: a form with client_id and scope, Accept JSON, i
     await app.close();
   }
 });
+
+test("expiresIn / expiresAt are range-checked, a refresh function's expiry is kept, a failed revocation never blocks a logout", async () => {
+  const out = await inPage(async (tf, { closed }) => {
+    const code = (f) => { try { f(); return "ok"; } catch (e) { return e.code; } };
+    const api = tf.createClient({
+      auth: { refresh: () => ({ accessToken: "A2", expiresIn: 300 }), revoke: { url: `${closed}/revoke` } },
+    });
+    const set = (extra) => code(() => api.auth.setTokens({ accessToken: "A", refreshToken: "R", ...extra }));
+    const refused = [
+      { expiresIn: -1 }, { expiresIn: NaN }, { expiresIn: Infinity }, { expiresIn: 1e300 }, { expiresIn: Number.MAX_VALUE },
+      { expiresIn: "300" }, { expiresAt: Date.now() }, { expiresAt: -5 }, { expiresAt: new Date(NaN) }, { expiresIn: 1, expiresAt: 1 },
+    ].map(set);
+    const accepted = [{ expiresIn: 1e-300 }, { expiresIn: 0 }, { expiresAt: new Date(Date.now() + 60_000) }, { expiresAt: 2e9 }].map(set);
+    api.auth.setTokens({ accessToken: "A", refreshToken: "R", expiresAt: 2e9 });
+    const given = api.auth.getTokens().expiresAt;
+    await api.auth.refresh();
+    const refreshed = api.auth.getTokens().expiresAt - Date.now() / 1000;
+    // The revocation URL refuses connections: the logout still clears at once.
+    const logout = await api.auth.logout().then(() => "ok", (e) => e.code);
+    return { refused, accepted, given, refreshed, logout, after: api.auth.getTokens() };
+  }, { closed: process.env.TOKENFETCH_CLOSED ?? "http://127.0.0.1:8799" });
+  assert.deepEqual(out.refused, Array(10).fill("ERR_BAD_OPTION"));
+  assert.deepEqual(out.accepted, ["ok", "ok", "ok", "ok"]);
+  assert.equal(out.given, 2e9);
+  assert.ok(Math.abs(out.refreshed - 300) < 5, `${out.refreshed}`);
+  assert.deepEqual([out.logout, out.after], ["ok", null]);
+});
