@@ -77,7 +77,7 @@ step readme-types node scripts/readme-ts.mjs
 step readme-excerpts node scripts/readme-excerpts.mjs
 node tests/oauth/serve.mjs >.run/oauth.log 2>&1 &
 oauth_pid=$!
-for _ in $(seq 1 100); do curl -fsS "$TOKENFETCH_OAUTH_API/__stats" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 100); do curl -m 2 -fsS "$TOKENFETCH_OAUTH_API/__stats" >/dev/null 2>&1 && break; sleep 0.1; done
 if scripts/server.sh start; then
   # Every integration test file in headless Chromium (windows and workers), then the Node one.
   step browser-tests wasm-pack test --headless --chrome -- --test '*'

@@ -89,8 +89,12 @@ export async function startOAuth(options = {}) {
   // the wasm-bindgen test runner, on a port of its own).
   const corsAllowed = (origin) =>
     origin === appOrigin || (options.anyOrigin === true && /^http:\/\/127\.0\.0\.1:\d+$/.test(origin ?? ""));
-  const asServer = http.createServer();
-  const apiServer = http.createServer();
+  // The servers listen before the provider exists: a request that arrives meanwhile (a readiness
+  // probe) waits for the handlers instead of hanging unanswered.
+  let handlersReady;
+  const handlers = new Promise((resolve) => (handlersReady = resolve));
+  const asServer = http.createServer((req, res) => handlers.then((h) => h.as(req, res)));
+  const apiServer = http.createServer((req, res) => handlers.then((h) => h.api(req, res)));
   const [issuer, apiOrigin, { pub, priv }, { default: Provider }] = await Promise.all([
     listen(asServer, options.asPort),
     listen(apiServer, options.apiPort),
@@ -212,7 +216,7 @@ export async function startOAuth(options = {}) {
     }
     ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: true }));
   });
-  asServer.on("request", provider.callback());
+  const asHandler = provider.callback();
 
   // The API: validates the bearer token with the provider (opaque) or the AS key (JWT).
   async function valid(token) {
@@ -226,7 +230,7 @@ export async function startOAuth(options = {}) {
     const claims = JSON.parse(Buffer.from(p, "base64url"));
     return claims.iss === issuer && [claims.aud].flat().includes(apiOrigin) && claims.exp > Date.now() / 1000;
   }
-  apiServer.on("request", async (req, res) => {
+  const apiHandler = async (req, res) => {
     const path = new URL(req.url, apiOrigin).pathname;
     hit(req.method, path);
     for await (const _ of req); // drain any body
@@ -254,7 +258,8 @@ export async function startOAuth(options = {}) {
     counts.api401++;
     res.writeHead(401, { "www-authenticate": 'Bearer error="invalid_token"', "content-type": "application/json" });
     res.end('{"error":"invalid_token"}');
-  });
+  };
+  handlersReady({ as: asHandler, api: apiHandler });
 
   /** The first tokens, through /auth → login → consent → callback → /token, with PKCE (S256). */
   async function getTokens({ scope = "openid offline_access" } = {}) {
