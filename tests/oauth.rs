@@ -1,8 +1,8 @@
 //! The Rust client against a real authorization server: oidc-provider (public client, refresh
-//! tokens rotated on every use, opaque access tokens living 1 s) and an API on origins of their
-//! own, started by `scripts/test.sh` (`tests/oauth/serve.mjs`). The first tokens come from its
-//! authorization-code + PKCE flow (driven by the harness); the refresh is the declarative RFC
-//! 6749 §6 form post of `RefreshEndpoint::oauth`.
+//! tokens rotated on every use, opaque access tokens living 2 s — whole seconds, so 1 to 2 — )
+//! and an API on origins of their own, started by `scripts/test.sh` (`tests/oauth/serve.mjs`).
+//! The first tokens come from its authorization-code + PKCE flow (driven by the harness); the
+//! refresh is the declarative RFC 6749 §6 form post of `RefreshEndpoint::oauth`.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -55,7 +55,7 @@ async fn a_storm_after_expiry_refreshes_once_at_a_real_token_endpoint() {
         Some(refresh.clone()),
     ))
     .unwrap();
-    tokenfetch::time::sleep(Duration::from_millis(1200)).await;
+    tokenfetch::time::sleep(Duration::from_millis(2200)).await;
     let results = join_all((0..20).map(|_| client.get("/api/items").send())).await;
     for res in results {
         assert_eq!(res.unwrap().status(), 200);

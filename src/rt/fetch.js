@@ -43,7 +43,9 @@ export function start(url, method, headers, body, credentials, timeoutMs, onUplo
     attempt.promise = xhr
       ? viaXhr(url, init, onUpload, limit, onDownload)
       : typeof fetch === "function"
-        ? fetch(url, init).then(noRedirect ? refuseRedirect : (res) => res)
+        ? noRedirect
+          ? fetch(url, init).then(refuseRedirect)
+          : fetch(url, init)
         : Promise.reject(new TypeError("fetch is unavailable"));
   } catch (error) {
     attempt.promise = Promise.reject(error);

@@ -35,10 +35,13 @@ const inPage = (body, o, t, args = {}) =>
   ctx.inPage(`async (tf, { o, t, args }) => { const client = ${setup}; ${body} }`, { o: endpoints(o), t, args });
 const endpoints = (o) => ({ apiOrigin: o.apiOrigin, tokenEndpoint: o.tokenEndpoint, revocationEndpoint: o.revocationEndpoint, issuer: o.issuer });
 
+// The server's expiry is whole seconds (exp = floor(iat) + ttl): a token may live up to a second
+// less than its ttl, so the ttls here are 2 s, never 1 (a refreshed token could expire before the
+// replays reach the API).
 test("a storm of 50 requests after expiry: one form-encoded refresh, 50 × 200, the grant kept", async () => {
-  const o = await oauth({ accessTokenTtl: 1 });
+  const o = await oauth({ accessTokenTtl: 2 });
   const t = await o.getTokens();
-  await sleep(1200);
+  await sleep(2200);
   const out = await inPage(`
     const api = client(tf, o, t);
     const statuses = await Promise.all(Array.from({ length: 50 }, () => api.get("/api/items").then((r) => r.status, (e) => e.code)));
@@ -54,13 +57,13 @@ test("a storm of 50 requests after expiry: one form-encoded refresh, 50 × 200, 
 });
 
 test("three expiries in a row: three refreshes, every request 200", async () => {
-  const o = await oauth({ accessTokenTtl: 1 });
+  const o = await oauth({ accessTokenTtl: 2 });
   const t = await o.getTokens();
   const out = await inPage(`
     const api = client(tf, o, t);
     const statuses = [];
     for (let i = 0; i < 3; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await new Promise((resolve) => setTimeout(resolve, 2200));
       statuses.push(...(await Promise.all([1, 2, 3].map(() => api.get("/api/items").then((r) => r.status, (e) => e.code)))));
     }
     return statuses;`, o, t);
@@ -198,7 +201,7 @@ test("the access token never reaches the authorization server unless its origin 
 });
 
 test("the README's OAuth snippet runs as written against the real server", async () => {
-  const o = await oauth({ accessTokenTtl: 1 });
+  const o = await oauth({ accessTokenTtl: 2 });
   const t = await o.getTokens();
   const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
   const section = readme.slice(readme.indexOf("## With an OAuth 2.0 / OpenID Connect server"));
@@ -209,7 +212,7 @@ test("the README's OAuth snippet runs as written against the real server", async
     .replaceAll('"https://id.example.com/token"', JSON.stringify(o.tokenEndpoint))
     .replaceAll('"https://id.example.com/token/revocation"', JSON.stringify(o.revocationEndpoint));
   assert.ok(code.includes(o.tokenEndpoint) && code.includes(o.revocationEndpoint), code);
-  await sleep(1200); // the access token has expired: the first request refreshes
+  await sleep(2200); // the access token has expired: the first request refreshes
   const lines = await ctx.inPage(`async (tf, { signIn }) => {
     const lines = [];
     const log = console.log;

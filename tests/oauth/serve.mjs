@@ -4,6 +4,6 @@
 import { startOAuth } from "./provider.mjs";
 
 const port = Number(process.env.TOKENFETCH_OAUTH_PORT ?? 18790);
-const oauth = await startOAuth({ asPort: port, apiPort: port + 1, accessTokenTtl: 1, hooks: true, anyOrigin: true });
+const oauth = await startOAuth({ asPort: port, apiPort: port + 1, accessTokenTtl: 2, hooks: true, anyOrigin: true });
 console.log(`oauth: ${oauth.issuer} (authorization server), ${oauth.apiOrigin} (API)`);
 for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => oauth.close().then(() => process.exit(0)));
