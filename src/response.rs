@@ -115,15 +115,11 @@ impl Response {
         self.cancel = cancel;
     }
 
-    /// The body for the npm package's reader: unread (fetch), kept by the platform (a Blob), or
+    /// The body, for the npm package's reader: unread (fetch), kept by the platform (a Blob), or
     /// in wasm memory.
     #[cfg(all(feature = "js", target_arch = "wasm32"))]
-    pub(crate) fn into_js_body(self) -> JsBody {
-        match self.body {
-            ResponseBody::Fetch(body) => JsBody::Fetch(body),
-            ResponseBody::Blob(blob) => JsBody::Blob(blob),
-            ResponseBody::Buffered(bytes) => JsBody::Bytes(bytes),
-        }
+    pub(crate) fn into_body(self) -> ResponseBody {
+        self.body
     }
 
     /// Read the whole body now, keeping status and headers. In the browser the body stays with
@@ -303,14 +299,6 @@ impl fmt::Debug for Response {
             .field("headers", &self.headers)
             .finish_non_exhaustive()
     }
-}
-
-/// A response body as the npm package reads it (see `Response::into_js_body`).
-#[cfg(all(feature = "js", target_arch = "wasm32"))]
-pub(crate) enum JsBody {
-    Fetch(FetchBody),
-    Blob(web_sys::Blob),
-    Bytes(Rc<[u8]>),
 }
 
 /// The unread body of a fetched response; owns the attempt (its abort-on-drop and timer).

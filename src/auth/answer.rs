@@ -128,10 +128,12 @@ pub(crate) fn tokens(
     let mut tokens = Tokens::new(access, refresh);
     let expires_in = match json::number_at(text, "expires_in").ok().flatten() {
         Some(n) => Some(n),
+        // Some servers send `"expires_in": "3599"`; digits only, as `Retry-After` is read.
         None => json::string_at(text, "expires_in")
             .ok()
             .flatten()
-            .and_then(|s| digits(&s)),
+            .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .map(|s| s.parse::<u64>().unwrap_or(u64::MAX) as f64),
     };
     if let Some(seconds) = expires_in {
         tokens = tokens.expiring_in(seconds);
@@ -140,14 +142,6 @@ pub(crate) fn tokens(
         .validate()
         .map_err(|_| garbage("a malformed token"))?;
     Ok(tokens)
-}
-
-/// A string of 1 to 12 ASCII digits as a number (some servers send `"expires_in": "3599"`).
-fn digits(s: &str) -> Option<f64> {
-    if s.is_empty() || s.len() > 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(s.bytes().fold(0.0, |n, b| n * 10.0 + f64::from(b - b'0')))
 }
 
 #[cfg(test)]

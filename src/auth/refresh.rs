@@ -239,12 +239,9 @@ impl Auth {
         let Some(skew) = config.skew else {
             return false;
         };
-        let exp = match (tokens.expires_at, self.expires_at(access)) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => match a.or(b) {
-                Some(exp) => exp,
-                None => return false,
-            },
+        // `Tokens::expires_at`, with the JWT's `exp` read once per token.
+        let Some(exp) = super::tokens::earliest(tokens.expires_at, self.expires_at(access)) else {
+            return false;
         };
         let now = crate::rt::time::now_ms() / 1000.0;
         if exp - skew.as_secs_f64() > now {

@@ -24,6 +24,14 @@ pub struct Tokens {
     pub expires_at: Option<f64>,
 }
 
+/// The earlier of two expiries, either of which may be unknown.
+pub(crate) fn earliest(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// The longest lifetime taken from a server or the app: 100 years, in seconds (a larger
 /// `expires_in`, `1e300` say, means "never" and saturates here).
 const MAX_LIFETIME: f64 = 100.0 * 365.25 * 86_400.0;
@@ -60,11 +68,10 @@ impl Tokens {
     /// [`expires_at`](Self::expires_at) (the server's `expires_in`) and the JWT `exp` claim of
     /// the access token, if it is a JWT with one.
     pub fn expires_at(&self) -> Option<f64> {
-        let jwt = super::jwt::expires_at(self.access_token.as_deref()?);
-        match (self.expires_at, jwt) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        earliest(
+            self.expires_at,
+            super::jwt::expires_at(self.access_token.as_deref()?),
+        )
     }
 
     /// Refuse tokens that could not be sent in a header (empty, CR/LF, control characters).

@@ -12,7 +12,7 @@ use super::errors::to_js;
 use crate::auth::SkipAuth;
 use crate::error::Result;
 use crate::middleware::DedupeRequest;
-use crate::response::JsBody;
+use crate::response::ResponseBody;
 use crate::rt::cancel::CancelHandle;
 use crate::rt::fetch::{DownloadProgress, ProgressListener, Read, UploadProgress};
 use crate::rt::promise::promise;
@@ -175,10 +175,10 @@ async fn read(
         .get("content-type")
         .unwrap_or("")
         .to_string();
-    let blob = match response.into_js_body() {
-        JsBody::Fetch(body) => return body.read_js(kind, on_progress).await,
-        JsBody::Blob(blob) => blob,
-        JsBody::Bytes(bytes) => crate::rt::fetch::blob_of(&bytes, &content_type),
+    let blob = match response.into_body() {
+        ResponseBody::Fetch(body) => return body.read_js(kind, on_progress).await,
+        ResponseBody::Blob(blob) => blob,
+        ResponseBody::Buffered(bytes) => crate::rt::fetch::blob_of(&bytes, &content_type),
     };
     crate::rt::fetch::read_blob(&blob, kind, limit, on_progress).await
 }

@@ -8,8 +8,8 @@
  * `onUpload` function the attempt goes through XMLHttpRequest instead, the only way a browser
  * reports upload progress (where there is none, as in Node, or for a stream body: fetch); its
  * download is then cut off past `limit` bytes (>= 0; negative: none) and reported to
- * `onDownload`. With `noRedirect` a redirect is not followed: its answer is an error
- * (`tokenfetchRedirect`), because the request carries a secret the browser would not strip.
+ * `onDownload`. With `noRedirect` a redirect is not followed: its answer is a network error,
+ * because the request carries a secret the browser would not strip.
  */
 export function start(url, method, headers, body, credentials, timeoutMs, onUpload, limit, onDownload, noRedirect) {
   const controller = new AbortController();
@@ -58,9 +58,7 @@ function refuseRedirect(res) {
   // A browser hides a manual redirect (`opaqueredirect`, status 0); Node shows the 3xx.
   if (res.type === "opaqueredirect" || (res.status >= 300 && res.status < 400 && res.headers.has("location"))) {
     res.body?.cancel().catch(() => {});
-    throw Object.assign(new TypeError("the server answered with a redirect, which a request carrying a secret does not follow"), {
-      tokenfetchRedirect: true,
-    });
+    throw new TypeError("the server answered with a redirect, which a request carrying a secret does not follow");
   }
   return res;
 }

@@ -3,7 +3,7 @@
 // origin.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { useChromium, tenant, stats, configure, expire, tokens, FOREIGN } from "./helpers.mjs";
+import { useChromium, tenant, stats, configure, expire, tokens, FOREIGN, cookieLogin } from "./helpers.mjs";
 
 const ctx = useChromium({ before, after });
 const inPage = ctx.inPage;
@@ -122,13 +122,8 @@ test("log: true never prints the package's own accessToken/refreshToken naming o
 
 test("the server-managed refresh cookie: one refresh, no refresh token in JS, restored after a reload", async () => {
   const base = tenant("js-cookie-mode");
-  const out = await inPage(async (tf, { base }) => {
-    const login = await fetch(`${base}/auth/cookie/login`, {
-      method: "POST",
-      credentials: "include",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "ada", password: "pw" }),
-    }).then((r) => r.json());
+  const login = await inPage(cookieLogin, { base });
+  const out = await inPage(async (tf, { base, login }) => {
     const auth = { refresh: { url: "/auth/cookie/refresh", withCredentials: true } };
     const api = tf.createClient({ baseURL: base, auth });
     api.auth.setTokens({ accessToken: login.access_token });
@@ -144,7 +139,7 @@ test("the server-managed refresh cookie: one refresh, no refresh token in JS, re
       cookieVisible: document.cookie.includes("tf_rt"),
       after: after.status,
     };
-  }, { base });
+  }, { base, login });
   assert.deepEqual(out, { loginHadRefreshToken: false, statuses: [200, 200, 200, 200, 200], refreshToken: null, cookieVisible: false, after: 200 });
   assert.equal((await stats(base)).refresh_count, 2);
 });

@@ -72,3 +72,17 @@ export function useChromium(hooks) {
   hooks.after(() => ctx.chromium?.close());
   return ctx;
 }
+
+/**
+ * The test server's HttpOnly-cookie login, run in the page (`ctx.inPage(cookieLogin, { base })`):
+ * the browser keeps the refresh cookie, the answer (the access token) comes back.
+ */
+export async function cookieLogin(tf, { base }) {
+  const res = await fetch(`${base}/auth/cookie/login`, {
+    method: "POST",
+    credentials: "include",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "ada", password: "pw" }),
+  });
+  return res.json();
+}

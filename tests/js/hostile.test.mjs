@@ -4,7 +4,7 @@
 // into wasm memory, and nothing is lost without an error.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { useChromium, tenant, stats } from "./helpers.mjs";
+import { useChromium, tenant, stats, cookieLogin } from "./helpers.mjs";
 import { hostile, raw, json } from "./hostile.mjs";
 
 const ctx = useChromium({ before, after });
@@ -315,13 +315,8 @@ test("a huge value planted in the store or returned by a refresh function never 
 
 test("the HttpOnly mode's logout can end the server's session: revoke.url is posted with the cookie", async () => {
   const base = tenant("js-cookie-logout");
-  const out = await inPage(async (tf, { base }) => {
-    const login = await fetch(`${base}/auth/cookie/login`, {
-      method: "POST",
-      credentials: "include",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "ada", password: "pw" }),
-    }).then((r) => r.json());
+  const login = await inPage(cookieLogin, { base });
+  const out = await inPage(async (tf, { base, login }) => {
     const auth = { refresh: { url: "/auth/cookie/refresh", withCredentials: true }, revoke: { url: "/auth/cookie/logout" } };
     const api = tf.createClient({ baseURL: base, auth });
     api.auth.setTokens({ accessToken: login.access_token });
@@ -333,7 +328,7 @@ test("the HttpOnly mode's logout can end the server's session: revoke.url is pos
       restored = await tf.createClient({ baseURL: base, auth: { refresh: auth.refresh } }).auth.refresh().then(() => "ok", (e) => e.code);
     }
     return restored;
-  }, { base });
+  }, { base, login });
   assert.equal(out, "ERR_SESSION_EXPIRED", "a reload still restored the session from the cookie");
   assert.equal((await stats(base)).requests.filter((r) => r.path.endsWith("/auth/cookie/logout")).length, 1);
 });
